@@ -1,0 +1,54 @@
+export type {
+  Category,
+  Check,
+  CheckContext,
+  CheckInputs,
+  CheckMeta,
+  Json,
+  RuleMeta,
+} from './check.js';
+export { CATEGORIES, defineCheck } from './check.js';
+export { ConfigError } from './errors/config-error.js';
+export { InputError } from './errors/input-error.js';
+export type { ErrorCode, MlwardenErrorOptions } from './errors/mlwarden-error.js';
+export { MlwardenError } from './errors/mlwarden-error.js';
+export { UsageError } from './errors/usage-error.js';
+export type { Finding, FindingInput, Location, Suppression } from './finding.js';
+export { fingerprint } from './fingerprint.js';
+export type {
+  ArtifactFile,
+  ArtifactSet,
+  Dataset,
+  FeatureSpec,
+  InputKind,
+  Inputs,
+  Manifest,
+  ModelTarget,
+  RunInfo,
+  ValidationResults,
+} from './inputs.js';
+export { INPUT_KINDS, isInputKind } from './inputs.js';
+export type { Logger, LoggerOptions, LogLevel } from './logger.js';
+export { createLogger, silentLogger } from './logger.js';
+export type { Adapter, Plugin } from './plugin.js';
+export { definePlugin } from './plugin.js';
+export type { Baseline, Policy, SuppressionRule } from './policy.js';
+export {
+  applyPolicy,
+  BASELINE_SCHEMA,
+  createBaseline,
+  parseBaseline,
+  validateSuppression,
+} from './policy.js';
+export { redact, redactDeep } from './redact.js';
+export type { CheckResult, CheckStatus, Report, ReportSummary, Verdict } from './report.js';
+export { REPORT_SCHEMA } from './report.js';
+export type { CheckInfo, Reporter, ReporterOptions, ReporterOutput } from './reporters/reporter.js';
+export { renderReport } from './reporters/reporter.js';
+export type { CheckSettings, ProgressEvent, RunChecksOptions, RunHooks } from './run-checks.js';
+export { DEFAULT_TIMEOUT_MS, planChecks, runChecks } from './run-checks.js';
+export type { FailOn, Severity } from './severity.js';
+export { isSeverity, meetsThreshold, SEVERITIES, severityRank } from './severity.js';
+export type { Taxonomy, TaxonomyEntry } from './taxonomy.js';
+export { describeTaxonomyId, mergeTaxonomy, taxonomyProblems } from './taxonomy.js';
+export { VERSION } from './version.js';
