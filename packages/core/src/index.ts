@@ -8,6 +8,8 @@ export type {
   RuleMeta,
 } from './check.js';
 export { CATEGORIES, defineCheck } from './check.js';
+export type { CheckConfig, MlwardenConfig, OutputConfig } from './config.js';
+export { checkSettingsFrom, checksOf, defineConfig, validateConfig } from './config.js';
 export { ConfigError } from './errors/config-error.js';
 export { InputError } from './errors/input-error.js';
 export type { ErrorCode, MlwardenErrorOptions } from './errors/mlwarden-error.js';
@@ -31,7 +33,7 @@ export { INPUT_KINDS, isInputKind } from './inputs.js';
 export type { Logger, LoggerOptions, LogLevel } from './logger.js';
 export { createLogger, silentLogger } from './logger.js';
 export type { Adapter, Plugin } from './plugin.js';
-export { definePlugin } from './plugin.js';
+export { definePlugin, pluginProblems } from './plugin.js';
 export type { Baseline, Policy, SuppressionRule } from './policy.js';
 export {
   applyPolicy,
@@ -43,8 +45,21 @@ export {
 export { redact, redactDeep } from './redact.js';
 export type { CheckResult, CheckStatus, Report, ReportSummary, Verdict } from './report.js';
 export { REPORT_SCHEMA } from './report.js';
+export type { BuiltinReporterName } from './reporters/builtin-reporters.js';
+export { builtinReporters } from './reporters/builtin-reporters.js';
+export { consoleReporter } from './reporters/console-reporter.js';
+export { jsonReporter } from './reporters/json-reporter.js';
+export { junitReporter } from './reporters/junit-reporter.js';
+export { escapeMarkdown, markdownReporter } from './reporters/markdown-reporter.js';
 export type { CheckInfo, Reporter, ReporterOptions, ReporterOutput } from './reporters/reporter.js';
 export { renderReport } from './reporters/reporter.js';
+export {
+  SARIF_FINGERPRINT_KEY,
+  SARIF_NO_LOCATION_URI,
+  SARIF_SCHEMA_URI,
+  SARIF_SEVERITY,
+  sarifReporter,
+} from './reporters/sarif-reporter.js';
 export type { CheckSettings, ProgressEvent, RunChecksOptions, RunHooks } from './run-checks.js';
 export { DEFAULT_TIMEOUT_MS, planChecks, runChecks } from './run-checks.js';
 export type { FailOn, Severity } from './severity.js';

@@ -1,0 +1,26 @@
+import type { Command } from '../command.js';
+
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+/** Every command, loaded lazily: starting `mlwarden checks` does not load the runner's inputs. */
+export const commands: readonly CommandEntry[] = [
+  {
+    name: 'run',
+    summary: 'run the checks a configuration file enables',
+    load: async () => (await import('./run.js')).runCommand,
+  },
+  {
+    name: 'checks',
+    summary: 'list every available check',
+    load: async () => (await import('./checks.js')).checksCommand,
+  },
+  {
+    name: 'explain',
+    summary: 'describe one check: threat, options, defaults',
+    load: async () => (await import('./explain.js')).explainCommand,
+  },
+];
