@@ -1,4 +1,4 @@
-import { type CheckInfo, checksOf, type Plugin } from '@mlwarden/core';
+import { type CheckInfo, checkInfo, checksOf, type Plugin } from '@mlwarden/core';
 import { builtinPlugins } from './builtin-plugins.js';
 import { type LoadedConfig, loadConfig } from './load-config.js';
 
@@ -18,14 +18,5 @@ export async function loadCatalog(cwd: string, configPath?: string): Promise<Cat
 
 /** What reporters need to know of each check. */
 export function checkInfos(checks: readonly Catalog['checks'][number][]): CheckInfo[] {
-  return checks.map(({ meta }) => ({
-    id: meta.id,
-    title: meta.title,
-    description: meta.description,
-    category: meta.category,
-    defaultSeverity: meta.defaultSeverity,
-    taxonomy: meta.taxonomy,
-    ...(meta.rules !== undefined && { rules: meta.rules }),
-    ...(meta.docs !== undefined && { docs: meta.docs }),
-  }));
+  return checks.map((c) => checkInfo(c.meta));
 }

@@ -186,16 +186,17 @@ async function runOne(
     const ruleId = input.rule ? `${meta.id}/${input.rule}` : meta.id;
     const severity =
       plan.severity ?? (isSeverity(input.severity) ? input.severity : meta.defaultSeverity);
+    const location = input.location && redactDeep({ ...input.location }, secrets);
     const finding: Finding = {
       checkId: meta.id,
       ruleId,
       severity,
       message: redact(String(input.message), secrets),
-      ...(input.location !== undefined && { location: { ...input.location } }),
+      ...(location !== undefined && { location }),
       ...(input.evidence !== undefined && { evidence: redactDeep(input.evidence, secrets) }),
       ...(input.remediation !== undefined && { remediation: input.remediation }),
       taxonomy: mergeTaxonomy(meta.taxonomy, input.taxonomy),
-      fingerprint: fingerprint(ruleId, input.location, input.key),
+      fingerprint: fingerprint(ruleId, location, input.key),
     };
     findings.push(finding);
   };
