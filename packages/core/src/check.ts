@@ -74,6 +74,11 @@ export interface CheckContext<O = unknown> {
   progress(done: number, total?: number, label?: string): void;
   /** A limit was hit: the result can never be `pass`. */
   incomplete(reason: string): void;
+  /**
+   * The inputs are present but the check does not apply to them (e.g. a live-endpoint probe given
+   * a local model): the result is `skip` with this reason. Return after calling it.
+   */
+  skip(reason: string): void;
   log: Logger;
   /** Seed for every random choice the check makes. */
   seed: number;

@@ -11,6 +11,8 @@ export interface Location {
   offset?: number;
   /** Line (from 1) in a text file. */
   line?: number;
+  /** Index (from 0) of the document in a multi-document file, e.g. YAML with `---`. */
+  document?: number;
   /** Table column. */
   column?: string;
   /** Row indices (or a sample of them). */

@@ -112,6 +112,15 @@ describe('runChecks', () => {
     expect(report.summary.verdict).toBe('incomplete');
   });
 
+  it('lets a check skip itself when its inputs do not apply', async () => {
+    const report = await runChecks({
+      now,
+      checks: [makeCheck('t.na', (ctx) => ctx.skip('the model is not a live endpoint'))],
+    });
+    expect(report.results[0]).toMatchObject({ status: 'skip', reason: 'the model is not a live endpoint' });
+    expect(report.summary).toMatchObject({ skipped: 1, verdict: 'pass' });
+  });
+
   it('applies a severity override from settings to every finding', async () => {
     const report = await runChecks({
       now,

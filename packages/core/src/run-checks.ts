@@ -160,6 +160,7 @@ async function runOne(
   const findings: Finding[] = [];
   const metrics: Record<string, Json> = {};
   const incomplete: string[] = [];
+  let skipped: string | undefined;
   let closed = false;
   const log = options.log.child(meta.id);
   const secrets = options.secrets ?? [];
@@ -219,6 +220,9 @@ async function runOne(
     incomplete: (reason) => {
       if (!closed) incomplete.push(reason);
     },
+    skip: (reason) => {
+      if (!closed) skipped ??= reason;
+    },
     log,
     seed: options.seed,
   };
@@ -248,11 +252,18 @@ async function runOne(
   }
   const result: CheckResult = {
     ...base,
-    status: error ? 'error' : incomplete.length > 0 ? 'incomplete' : 'pass',
+    status: error
+      ? 'error'
+      : skipped !== undefined
+        ? 'skip'
+        : incomplete.length > 0
+          ? 'incomplete'
+          : 'pass',
     durationMs: Math.round(performance.now() - started),
     metrics,
     findings,
     ...(error !== undefined && { error }),
+    ...(error === undefined && skipped !== undefined && { reason: skipped }),
     ...(incomplete.length > 0 && { incomplete }),
   };
   return result;
