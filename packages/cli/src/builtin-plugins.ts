@@ -1,6 +1,7 @@
 import type { Plugin } from '@mlwarden/core';
 
-/** The plugins that ship with the CLI; their checks are always available. */
+/** The plugins that ship with the CLI; their checks and adapters are always available. */
 export async function builtinPlugins(): Promise<Plugin[]> {
-  return [];
+  const [{ seldonPlugin }] = await Promise.all([import('@mlwarden/seldon')]);
+  return [seldonPlugin];
 }

@@ -23,4 +23,14 @@ export const commands: readonly CommandEntry[] = [
     summary: 'describe one check: threat, options, defaults',
     load: async () => (await import('./explain.js')).explainCommand,
   },
+  {
+    name: 'seldon audit',
+    summary: 'audit SeldonDeployment and Seldon Core v2 manifests',
+    load: async () => (await import('./seldon-audit.js')).seldonAuditCommand,
+  },
+  {
+    name: 'seldon probe',
+    summary: 'probe a live inference endpoint within a request budget',
+    load: async () => (await import('./seldon-probe.js')).seldonProbeCommand,
+  },
 ];

@@ -1,0 +1,43 @@
+import { type Check, type CheckSettings, checkSettingsFrom, type Inputs } from '@mlwarden/core';
+import { loadCatalog } from './catalog.js';
+import type { CommandContext } from './command.js';
+import { runAndReport } from './run-and-report.js';
+
+/**
+ * Runs a fixed set of checks for a focused command (`seldon audit`, `data drift`, …). A config
+ * file, when present, still contributes its policy, its check settings for these checks, and its
+ * plugins' reporters.
+ */
+export async function focusedRun(
+  { io, globals }: CommandContext,
+  // biome-ignore lint/suspicious/noExplicitAny: checks with different option types
+  checks: readonly Check<any>[],
+  inputs: Inputs,
+  settings: Record<string, CheckSettings> = {},
+): Promise<number> {
+  const catalog = await loadCatalog(io.cwd, globals.config);
+  const ids = new Set(checks.map((c) => c.meta.id));
+  const configured = Object.fromEntries(
+    Object.entries(checkSettingsFrom(catalog.loaded?.config ?? {})).filter(([id]) => ids.has(id)),
+  );
+  const merged: Record<string, CheckSettings> = { ...configured };
+  for (const [id, s] of Object.entries(settings)) {
+    const base = merged[id];
+    merged[id] = {
+      ...base,
+      ...s,
+      options: { ...(base?.options as object | undefined), ...(s.options as object | undefined) },
+    };
+  }
+  const policy = catalog.loaded?.config.policy;
+  return runAndReport({
+    io,
+    globals,
+    checks,
+    plugins: catalog.plugins,
+    inputs,
+    settings: merged,
+    ...(policy !== undefined && { policy }),
+    ...(catalog.loaded !== undefined && { configDir: catalog.loaded.dir }),
+  });
+}
