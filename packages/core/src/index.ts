@@ -8,6 +8,74 @@ export type {
   RuleMeta,
 } from './check.js';
 export { CATEGORIES, defineCheck } from './check.js';
+// Data layer (Arrow): sources, mergeable column profiles, sketches.
+export type {
+  DataLike,
+  DataTypeLike,
+  RecordBatchLike,
+  SchemaLike,
+  TableLike,
+} from './data/_arrow-shape.js';
+export { isArrowRecordBatch, isArrowTable } from './data/_arrow-shape.js';
+export type { ArrowIpcDatasetOptions } from './data/arrow-ipc-dataset.js';
+export { openArrowIpcDataset } from './data/arrow-ipc-dataset.js';
+export type {
+  ColumnKind,
+  ColumnProfileJSON,
+  Histogram,
+  SketchOptions,
+} from './data/column-profile.js';
+export {
+  COLUMN_PROFILE_SCHEMA,
+  ColumnProfile,
+  mergeProfiles,
+  profileFromJSON,
+} from './data/column-profile.js';
+export type {
+  ColumnSummary,
+  DataContract,
+  DataContractColumn,
+  DataContractInput,
+  DataContractType,
+  InferOptions,
+} from './data/data-contract.js';
+export {
+  boundValue,
+  DATA_CONTRACT_SCHEMA,
+  DATA_CONTRACT_TYPES,
+  dataContractSchema,
+  inferDataContract,
+  parseDataContract,
+  validateDataContract,
+} from './data/data-contract.js';
+export type { RecordsDatasetOptions } from './data/dataset-from-records.js';
+export { datasetFromRecords } from './data/dataset-from-records.js';
+export { datasetFromTable } from './data/dataset-from-table.js';
+export type { ArrowDataset, DatasetFormat, DatasetNote } from './data/dataset-notes.js';
+export { datasetNotes } from './data/dataset-notes.js';
+export type { DatasetProfileJSON } from './data/dataset-profile.js';
+export {
+  DATASET_PROFILE_SCHEMA,
+  DatasetProfile,
+  datasetProfileFromJSON,
+  mergeDatasetProfiles,
+} from './data/dataset-profile.js';
+export type { FrequentItem, FrequentItemsJSON, ItemKey } from './data/frequent-items.js';
+export { FrequentItems } from './data/frequent-items.js';
+export type { HyperLogLogJSON } from './data/hyper-log-log.js';
+export { HyperLogLog } from './data/hyper-log-log.js';
+export type { KllSketchJSON } from './data/kll-sketch.js';
+export { KllSketch, kllRankError } from './data/kll-sketch.js';
+export type { MomentsJSON } from './data/moments.js';
+export { Moments } from './data/moments.js';
+export type { FileFormat, OpenDatasetOptions } from './data/open-dataset.js';
+export { detectFormat, openDataset } from './data/open-dataset.js';
+export type { ParquetDatasetOptions } from './data/parquet-dataset.js';
+export { openParquetDataset } from './data/parquet-dataset.js';
+export type { ProfileDatasetOptions, ProfileProgress } from './data/profile-dataset.js';
+export { profileDataset } from './data/profile-dataset.js';
+export type { TextDatasetOptions } from './data/text-dataset.js';
+export { openCsvDataset, openNdjsonDataset } from './data/text-dataset.js';
 export type { CheckConfig, MlwardenConfig, OutputConfig } from './config.js';
 export { checkSettingsFrom, checksOf, defineConfig, validateConfig } from './config.js';
 export { ConfigError } from './errors/config-error.js';
@@ -47,6 +115,7 @@ export type { CheckResult, CheckStatus, Report, ReportSummary, Verdict } from '.
 export { REPORT_SCHEMA } from './report.js';
 export type { BuiltinReporterName } from './reporters/builtin-reporters.js';
 export { builtinReporters } from './reporters/builtin-reporters.js';
+export { checkInfo } from './reporters/check-info.js';
 export { consoleReporter } from './reporters/console-reporter.js';
 export { jsonReporter } from './reporters/json-reporter.js';
 export { junitReporter } from './reporters/junit-reporter.js';

@@ -117,7 +117,10 @@ describe('runChecks', () => {
       now,
       checks: [makeCheck('t.na', (ctx) => ctx.skip('the model is not a live endpoint'))],
     });
-    expect(report.results[0]).toMatchObject({ status: 'skip', reason: 'the model is not a live endpoint' });
+    expect(report.results[0]).toMatchObject({
+      status: 'skip',
+      reason: 'the model is not a live endpoint',
+    });
     expect(report.summary).toMatchObject({ skipped: 1, verdict: 'pass' });
   });
 
