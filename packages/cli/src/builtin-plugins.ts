@@ -2,6 +2,9 @@ import type { Plugin } from '@mlwarden/core';
 
 /** The plugins that ship with the CLI; their checks and adapters are always available. */
 export async function builtinPlugins(): Promise<Plugin[]> {
-  const [{ seldonPlugin }] = await Promise.all([import('@mlwarden/seldon')]);
-  return [seldonPlugin];
+  const [{ gxPlugin }, { seldonPlugin }] = await Promise.all([
+    import('@mlwarden/great-expectations'),
+    import('@mlwarden/seldon'),
+  ]);
+  return [gxPlugin, seldonPlugin];
 }

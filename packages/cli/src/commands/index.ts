@@ -33,4 +33,14 @@ export const commands: readonly CommandEntry[] = [
     summary: 'probe a live inference endpoint within a request budget',
     load: async () => (await import('./seldon-probe.js')).seldonProbeCommand,
   },
+  {
+    name: 'gx import',
+    summary: 'Great Expectations results as findings',
+    load: async () => (await import('./gx-import.js')).gxImportCommand,
+  },
+  {
+    name: 'gx export-suite',
+    summary: 'a data contract as a Great Expectations suite',
+    load: async () => (await import('./gx-export-suite.js')).gxExportSuiteCommand,
+  },
 ];
