@@ -1,20 +1,16 @@
 import { type Check, type CheckSettings, checkSettingsFrom, type Inputs } from '@mlwarden/core';
 import { loadCatalog } from './catalog.js';
 import type { CommandContext } from './command.js';
-import { runAndReport } from './run-and-report.js';
+import { type RunAndReportOptions, runAndReport } from './run-and-report.js';
 
-/**
- * Runs a fixed set of checks for a focused command (`seldon audit`, `data drift`, …). A config
- * file, when present, still contributes its policy, its check settings for these checks, and its
- * plugins' reporters.
- */
-export async function focusedRun(
+/** Run options for a fixed set of checks, with the config file's policy and settings for them. */
+export async function focusedOptions(
   { io, globals }: CommandContext,
   // biome-ignore lint/suspicious/noExplicitAny: checks with different option types
   checks: readonly Check<any>[],
   inputs: Inputs,
   settings: Record<string, CheckSettings> = {},
-): Promise<number> {
+): Promise<RunAndReportOptions> {
   const catalog = await loadCatalog(io.cwd, globals.config);
   const ids = new Set(checks.map((c) => c.meta.id));
   const configured = Object.fromEntries(
@@ -30,7 +26,7 @@ export async function focusedRun(
     };
   }
   const policy = catalog.loaded?.config.policy;
-  return runAndReport({
+  return {
     io,
     globals,
     checks,
@@ -39,5 +35,20 @@ export async function focusedRun(
     settings: merged,
     ...(policy !== undefined && { policy }),
     ...(catalog.loaded !== undefined && { configDir: catalog.loaded.dir }),
-  });
+  };
+}
+
+/**
+ * Runs a fixed set of checks for a focused command (`seldon audit`, `gx import`, …). A config
+ * file, when present, still contributes its policy, its settings for these checks, and its
+ * plugins' reporters.
+ */
+export async function focusedRun(
+  context: CommandContext,
+  // biome-ignore lint/suspicious/noExplicitAny: checks with different option types
+  checks: readonly Check<any>[],
+  inputs: Inputs,
+  settings: Record<string, CheckSettings> = {},
+): Promise<number> {
+  return runAndReport(await focusedOptions(context, checks, inputs, settings));
 }

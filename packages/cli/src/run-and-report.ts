@@ -12,6 +12,7 @@ import {
   type Plugin,
   type Policy,
   parseBaseline,
+  type Report,
   runChecks,
 } from '@mlwarden/core';
 import { checkInfos } from './catalog.js';
@@ -71,8 +72,8 @@ function readBaseline(path: string) {
   }
 }
 
-/** Runs checks, prints and writes the report, and returns the exit code for its verdict. */
-export async function runAndReport(options: RunAndReportOptions): Promise<number> {
+/** Runs the checks under the options' policy; progress goes to standard error on a terminal. */
+export async function executeRun(options: RunAndReportOptions): Promise<Report> {
   const { io, globals } = options;
   const failOn: FailOn = globals.failOn ?? options.policy?.failOn ?? 'high';
   const baselinePath = options.policy?.baseline;
@@ -86,7 +87,7 @@ export async function runAndReport(options: RunAndReportOptions): Promise<number
     }),
   };
   const progress = io.stderr.isTTY === true && !globals.quiet;
-  const report = await runChecks({
+  return runChecks({
     checks: options.checks,
     inputs: options.inputs,
     ...(options.settings !== undefined && { settings: options.settings }),
@@ -103,6 +104,11 @@ export async function runAndReport(options: RunAndReportOptions): Promise<number
         }
       : {},
   });
+}
+
+/** Prints and writes the report, writes a baseline if asked, and returns the exit code. */
+export async function finishRun(report: Report, options: RunAndReportOptions): Promise<number> {
+  const { io, globals } = options;
   await emitReport(report, {
     io,
     globals,
@@ -118,4 +124,9 @@ export async function runAndReport(options: RunAndReportOptions): Promise<number
   }
   for (const notice of report.notices ?? []) io.stderr.write(`notice: ${notice}\n`);
   return exitCodeFor(report.summary.verdict);
+}
+
+/** Runs checks, prints and writes the report, and returns the exit code for its verdict. */
+export async function runAndReport(options: RunAndReportOptions): Promise<number> {
+  return finishRun(await executeRun(options), options);
 }

@@ -43,4 +43,14 @@ export const commands: readonly CommandEntry[] = [
     summary: 'a data contract as a Great Expectations suite',
     load: async () => (await import('./gx-export-suite.js')).gxExportSuiteCommand,
   },
+  {
+    name: 'mlflow check',
+    summary: 'check MLflow models and runs',
+    load: async () => (await import('./mlflow-check.js')).mlflowCheckCommand,
+  },
+  {
+    name: 'mlflow gate',
+    summary: 'move a registry alias only when the checks pass',
+    load: async () => (await import('./mlflow-gate.js')).mlflowGateCommand,
+  },
 ];
