@@ -1,0 +1,270 @@
+import { ConfigError, type FeatureSpec, InputError, type ModelTarget } from '@mlwarden/core';
+import * as tf from '@tensorflow/tfjs';
+import { loadModelJson } from './_load-model-json.js';
+import { initTfBackend, type TfBackendInfo, type TfBackendName } from './tf-backend.js';
+
+export interface TfModelTargetOptions {
+  /** Path of a TensorFlow.js `model.json` (Layers or Graph format), or a model already in memory. */
+  model: string | tf.LayersModel | tf.GraphModel;
+  /** Class names, in output order. */
+  classes?: string[];
+  /**
+   * What the model outputs. `auto` (default): logits are taken from before a final softmax of a
+   * Layers model; otherwise outputs that are non-negative and sum to 1 are probabilities.
+   */
+  output?: 'auto' | 'logits' | 'probabilities';
+  /** Feature names and bounds of a tabular model, in column order. */
+  features?: FeatureSpec[];
+  /** Rows per forward or backward pass. Default 256. */
+  batchSize?: number;
+  /** Largest total size of weight files read from disk. Default 512 MiB. */
+  maxWeightBytes?: number;
+  /** Backend to start from; default: tfjs-node if installed, else WebAssembly, else CPU. */
+  backend?: TfBackendName;
+}
+
+/** A white-box target: predictions plus the gradient of the cross-entropy loss w.r.t. the input. */
+export interface TfModelTarget extends ModelTarget {
+  readonly backend: TfBackendInfo;
+  /** The TensorFlow.js model attacked. */
+  readonly model: tf.LayersModel | tf.GraphModel;
+  /** Values per row. */
+  readonly width: number;
+  readonly numClasses: number;
+  gradient(x: Float32Array, labels: Int32Array, n: number): Promise<Float32Array>;
+  /** Per-row cross-entropy loss. */
+  loss(x: Float32Array, labels: Int32Array, n: number): Promise<Float32Array>;
+  /** Frees the model's tensors when this target loaded it. */
+  dispose(): void;
+}
+
+type Forward = (x: tf.Tensor) => tf.Tensor2D;
+
+function isLayersModel(model: tf.LayersModel | tf.GraphModel): model is tf.LayersModel {
+  return 'layers' in model && Array.isArray((model as tf.LayersModel).layers);
+}
+
+function activationName(layer: tf.layers.Layer): string | undefined {
+  const activation = (layer as unknown as { activation?: { getClassName?: () => string } })
+    .activation;
+  return activation?.getClassName?.();
+}
+
+/** Logits of a Layers model whose last layer applies softmax, or undefined. */
+function logitsOfLayers(model: tf.LayersModel): Forward | undefined {
+  const last = model.layers[model.layers.length - 1];
+  if (last === undefined || activationName(last) !== 'softmax') return undefined;
+  const before = last.input;
+  if (Array.isArray(before)) return undefined;
+  const trunk = tf.model({ inputs: model.inputs, outputs: before });
+  const className = last.getClassName();
+  if (className === 'Activation') return (x) => trunk.apply(x) as tf.Tensor2D;
+  if (className !== 'Dense') return undefined;
+  if (last.getWeights().length === 0) return undefined;
+  return (x) => {
+    // Read at call time, so a model trained after the target was made is seen as it is now.
+    const [kernel, bias] = last.getWeights();
+    const h = trunk.apply(x) as tf.Tensor2D;
+    const z = tf.matMul(h, kernel as tf.Tensor2D);
+    return (bias === undefined ? z : tf.add(z, bias)) as tf.Tensor2D;
+  };
+}
+
+/** Cross-entropy of softmax(logits), with a gradient that stays exact for confident rows. */
+const crossEntropyFromLogits = tf.customGrad((...args) => {
+  const [logits, onehot, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  const logp = tf.logSoftmax(logits);
+  const value = tf.neg(tf.sum(tf.mul(onehot, logp), 1));
+  // d loss / d logits = p - onehot. For the label, 1 - p_y is computed as the sum of the other
+  // probabilities, which float32 keeps even when p_y rounds to 1.
+  const p = tf.exp(logp);
+  const others = tf.mul(p, tf.sub(1, onehot));
+  const dz = tf.sub(others, tf.mul(onehot, tf.sum(others, 1, true)));
+  save([dz, onehot]);
+  return {
+    value,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [savedDz, savedOnehot] = saved as [tf.Tensor, tf.Tensor];
+      return [tf.mul(savedDz, tf.expandDims(dy, 1)), tf.zerosLike(savedOnehot)];
+    },
+  };
+});
+
+function crossEntropyFromProbabilities(p: tf.Tensor2D, onehot: tf.Tensor2D): tf.Tensor {
+  return tf.neg(tf.sum(tf.mul(onehot, tf.log(tf.maximum(p, 1e-30))), 1));
+}
+
+function perRowShape(model: tf.LayersModel | tf.GraphModel): number[] {
+  const shape = isLayersModel(model) ? model.inputs[0]?.shape : model.inputs[0]?.shape;
+  if (shape === undefined || shape.length < 2 || shape.slice(1).some((d) => d == null || d < 1)) {
+    throw new InputError(
+      `the model's input shape ${JSON.stringify(shape)} is not [batch, ...fixed dimensions]`,
+    );
+  }
+  return shape.slice(1) as number[];
+}
+
+/**
+ * A TensorFlow.js classifier as a white-box model target. Loads `model.json` files without
+ * executing anything in them, picks the fastest available backend, and computes gradients of the
+ * cross-entropy loss with respect to the input for gradient attacks.
+ */
+export async function createTfModelTarget(options: TfModelTargetOptions): Promise<TfModelTarget> {
+  const backend = await initTfBackend(
+    options.backend === undefined ? {} : { prefer: options.backend },
+  );
+  const batchSize = options.batchSize ?? 256;
+  if (!(Number.isInteger(batchSize) && batchSize > 0)) {
+    throw new ConfigError(`batchSize must be a positive integer, got ${batchSize}`);
+  }
+  let model: tf.LayersModel | tf.GraphModel;
+  let owned = false;
+  let source = 'in-memory TensorFlow.js model';
+  if (typeof options.model === 'string') {
+    source = options.model;
+    const { format, handler } = await loadModelJson(
+      options.model,
+      options.maxWeightBytes ?? 512 * 1024 * 1024,
+    );
+    try {
+      model =
+        format === 'graph-model'
+          ? await tf.loadGraphModel(handler)
+          : await tf.loadLayersModel(handler, { strict: true });
+    } catch (error) {
+      throw new InputError(
+        `cannot build the TensorFlow.js ${format} in ${source}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    owned = true;
+  } else {
+    model = options.model;
+  }
+  const shape = perRowShape(model);
+  const width = shape.reduce((a, b) => a * b, 1);
+  const forwardRaw: Forward = isLayersModel(model)
+    ? (x) => (model as tf.LayersModel).apply(x) as tf.Tensor2D
+    : (x) => (model as tf.GraphModel).predict(x) as tf.Tensor2D;
+  const toTensor = (x: Float32Array, n: number) => tf.tensor(x, [n, ...shape], 'float32');
+
+  // Decide what the outputs are.
+  let logits: Forward | undefined;
+  const mode = options.output ?? 'auto';
+  if (mode === 'logits') logits = forwardRaw;
+  else if (mode === 'auto' && isLayersModel(model)) logits = logitsOfLayers(model);
+  const probe = tf.tidy(() => forwardRaw(tf.zeros([1, ...shape])));
+  const numClasses = probe.shape[1] ?? 0;
+  if (probe.shape.length !== 2 || numClasses < 2) {
+    probe.dispose();
+    throw new InputError(
+      `${source}: expected a classifier with output [batch, classes], got ${JSON.stringify(probe.shape)}`,
+    );
+  }
+  if (mode === 'auto' && logits === undefined) {
+    const row = probe.dataSync() as Float32Array;
+    const sum = row.reduce((a, b) => a + b, 0);
+    if (!(row.every((v) => v >= 0) && Math.abs(sum - 1) < 1e-3)) logits = forwardRaw;
+  }
+  probe.dispose();
+  if (options.classes !== undefined && options.classes.length !== numClasses) {
+    throw new ConfigError(
+      `${source} has ${numClasses} outputs but ${options.classes.length} class names were given`,
+    );
+  }
+
+  const probabilities: Forward = logits ? (x) => tf.softmax((logits as Forward)(x)) : forwardRaw;
+  const lossOf = (x: tf.Tensor, labels: tf.Tensor1D): tf.Tensor => {
+    const onehot = tf.oneHot(labels, numClasses).toFloat() as tf.Tensor2D;
+    return logits
+      ? crossEntropyFromLogits(logits(x), onehot)
+      : crossEntropyFromProbabilities(forwardRaw(x), onehot);
+  };
+
+  let used = 0;
+  const checkInput = (x: Float32Array, n: number, what: string) => {
+    if (x.length !== n * width) {
+      throw new InputError(
+        `${what}: ${x.length} values for ${n} rows of ${width} (shape ${JSON.stringify(shape)})`,
+      );
+    }
+  };
+  const inBatches = async (
+    n: number,
+    step: (from: number, to: number) => Promise<void>,
+  ): Promise<void> => {
+    for (let from = 0; from < n; from += batchSize) await step(from, Math.min(n, from + batchSize));
+  };
+
+  const target: TfModelTarget = {
+    kind: 'classifier',
+    source,
+    inputSpec: options.features ? { features: options.features } : { shape, dtype: 'float32' },
+    ...(options.classes !== undefined && { classes: options.classes }),
+    backend,
+    model,
+    width,
+    numClasses,
+    get queries() {
+      return { used };
+    },
+    async predict(x, n) {
+      checkInput(x, n, 'predict');
+      used += n;
+      const labels = new Int32Array(n);
+      const probs = new Float32Array(n * numClasses);
+      await inBatches(n, async (from, to) => {
+        const p = tf.tidy(() =>
+          probabilities(toTensor(x.subarray(from * width, to * width), to - from)),
+        );
+        const values = (await p.data()) as Float32Array;
+        p.dispose();
+        probs.set(values, from * numClasses);
+        for (let i = from; i < to; i++) {
+          let best = 0;
+          for (let k = 1; k < numClasses; k++) {
+            if ((probs[i * numClasses + k] as number) > (probs[i * numClasses + best] as number))
+              best = k;
+          }
+          labels[i] = best;
+        }
+      });
+      return { labels, probabilities: probs };
+    },
+    async gradient(x, labels, n) {
+      checkInput(x, n, 'gradient');
+      used += n;
+      const out = new Float32Array(n * width);
+      await inBatches(n, async (from, to) => {
+        const g = tf.tidy(() => {
+          const y = tf.tensor1d(labels.subarray(from, to), 'int32');
+          const xs = toTensor(x.subarray(from * width, to * width), to - from);
+          return tf.grad((input: tf.Tensor) => tf.sum(lossOf(input, y)))(xs);
+        });
+        out.set((await g.data()) as Float32Array, from * width);
+        g.dispose();
+      });
+      return out;
+    },
+    async loss(x, labels, n) {
+      checkInput(x, n, 'loss');
+      used += n;
+      const out = new Float32Array(n);
+      await inBatches(n, async (from, to) => {
+        const l = tf.tidy(() =>
+          lossOf(
+            toTensor(x.subarray(from * width, to * width), to - from),
+            tf.tensor1d(labels.subarray(from, to), 'int32'),
+          ),
+        );
+        out.set((await l.data()) as Float32Array, from);
+        l.dispose();
+      });
+      return out;
+    },
+    dispose() {
+      if (owned) model.dispose();
+    },
+  };
+  return target;
+}
