@@ -123,6 +123,9 @@ export const robustnessEvasionCheck = defineCheck({
     ctx.metric('curve', curve as unknown as Json);
     ctx.metric('queries', result.queries.used);
     if (result.queries.budget !== undefined) ctx.metric('queryBudget', result.queries.budget);
+    // The target's own count: HTTP requests for an endpoint (it batches rows), so it can be
+    // compared with the server's request counter.
+    ctx.metric('targetQueries', ctx.inputs.model.queries.used);
     if (model.inner.kind !== 'classifier')
       ctx.log.warn('the target does not declare itself a classifier');
     const at = result.curve.find((p) => p.epsilon === options.epsilon);

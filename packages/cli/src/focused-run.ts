@@ -10,6 +10,7 @@ export async function focusedOptions(
   checks: readonly Check<any>[],
   inputs: Inputs,
   settings: Record<string, CheckSettings> = {},
+  seed?: number,
 ): Promise<RunAndReportOptions> {
   const catalog = await loadCatalog(io.cwd, globals.config);
   const ids = new Set(checks.map((c) => c.meta.id));
@@ -35,6 +36,9 @@ export async function focusedOptions(
     settings: merged,
     ...(policy !== undefined && { policy }),
     ...(catalog.loaded !== undefined && { configDir: catalog.loaded.dir }),
+    ...((seed ?? catalog.loaded?.config.seed) !== undefined && {
+      seed: seed ?? catalog.loaded?.config.seed,
+    }),
   };
 }
 
@@ -49,6 +53,7 @@ export async function focusedRun(
   checks: readonly Check<any>[],
   inputs: Inputs,
   settings: Record<string, CheckSettings> = {},
+  seed?: number,
 ): Promise<number> {
-  return runAndReport(await focusedOptions(context, checks, inputs, settings));
+  return runAndReport(await focusedOptions(context, checks, inputs, settings, seed));
 }

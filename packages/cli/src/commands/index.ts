@@ -53,4 +53,14 @@ export const commands: readonly CommandEntry[] = [
     summary: 'move a registry alias only when the checks pass',
     load: async () => (await import('./mlflow-gate.js')).mlflowGateCommand,
   },
+  {
+    name: 'attack',
+    summary: 'adversarial attacks: robust accuracy of a model or endpoint',
+    load: async () => (await import('./attack.js')).attackCommand,
+  },
+  {
+    name: 'privacy',
+    summary: 'membership inference and model extraction',
+    load: async () => (await import('./privacy.js')).privacyCommand,
+  },
 ];
