@@ -1,0 +1,45 @@
+export { artifactScanCheck } from './artifact-scan-check.js';
+export type { ArtifactScanOptions } from './artifact-scan-options.js';
+export { artifactScanOptions } from './artifact-scan-options.js';
+export { artifactsPlugin } from './artifacts-plugin.js';
+export type {
+  ClassifyOptions,
+  DangerCategory,
+  ImportClassification,
+  ImportVerdict,
+} from './classify/classify-import.js';
+export { classifyImport, normalisePath } from './classify/classify-import.js';
+export { compressedFormat } from './formats/compressed-format.js';
+export { defaultHandlers } from './formats/default-handlers.js';
+export type { FormatHandler, Sniff } from './formats/format-handler.js';
+export { npyFormat } from './formats/npy-format.js';
+export { pickleFormat } from './formats/pickle-format.js';
+export { tarFormat } from './formats/tar-format.js';
+export { zipFormat } from './formats/zip-format.js';
+export type { LocalArtifactFile } from './local-artifact-set.js';
+export { localArtifactSet } from './local-artifact-set.js';
+export type { DisassembledOp, DisassembledStream, GenopsArg } from './pickle/disassemble.js';
+export { disassemble } from './pickle/disassemble.js';
+export type { ScanLimits } from './scan/limits.js';
+export { DEFAULT_LIMITS, resolveLimits } from './scan/limits.js';
+export { memoryArtifactFile } from './scan/memory-artifact-file.js';
+export { ScanContext } from './scan/scan-context.js';
+export type { ScanOptions } from './scan/scan-file.js';
+export { localArtifactFile, scanArtifactFile, scanFile } from './scan/scan-file.js';
+export { scanPaths } from './scan/scan-paths.js';
+export type {
+  ArtifactFinding,
+  ArtifactRule,
+  FileVerdict,
+  FileVerdictKind,
+  ScanResult,
+} from './scan/scan-result.js';
+export type { ScanUnit } from './scan/scan-unit.js';
+export type { Source } from './scan/source.js';
+export {
+  HEAD_BYTES,
+  sourceFromBytes,
+  sourceFromReader,
+  sourceFromStreamFactory,
+} from './scan/source.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,98 @@
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { type ArtifactFile, type ArtifactSet, InputError } from '@mlwarden/core';
+import { localArtifactFile } from './scan/scan-file.js';
+
+/** A file of a local artifact set; `outside` marks a symlink that leads out of the directory. */
+export interface LocalArtifactFile extends ArtifactFile {
+  /** Set for a link whose target is outside the set's directory: it is reported, not read. */
+  readonly outside?: { target: string };
+}
+
+function inside(root: string, target: string): boolean {
+  const rel = relative(root, target);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep));
+}
+
+function escaping(path: string, target: string): LocalArtifactFile {
+  return {
+    path,
+    size: 0,
+    outside: { target },
+    read: async () => {
+      throw new InputError(
+        `${path} is a link to ${target}, outside the scanned directory; it is not followed`,
+      );
+    },
+    stream: () => ({
+      [Symbol.asyncIterator]: () => ({
+        next: () =>
+          Promise.reject(
+            new InputError(
+              `${path} is a link to ${target}, outside the scanned directory; it is not followed`,
+            ),
+          ),
+      }),
+    }),
+  };
+}
+
+/**
+ * The files under a local directory (or a single file), depth first in name order. Symlinks are
+ * followed only while they stay inside the directory; one that leads out is listed with
+ * `outside` set and never read. Directory loops are cut.
+ */
+export function localArtifactSet(path: string): ArtifactSet {
+  return {
+    source: path,
+    async *files(options) {
+      let root: string;
+      try {
+        root = await realpath(path);
+      } catch (cause) {
+        throw new InputError(`artifact path ${path} does not exist or cannot be read`, {
+          code: 'MLW_INPUT_NOT_FOUND',
+          cause,
+          hint: 'check the path given to mlwarden scan or inputs.artifacts',
+        });
+      }
+      const top = await stat(root);
+      if (top.isFile()) {
+        yield await localArtifactFile(root, path.split(sep).pop() ?? path);
+        return;
+      }
+      const seen = new Set<string>([root]);
+      const walk = async function* (dir: string): AsyncGenerator<LocalArtifactFile> {
+        const names = (await readdir(dir)).sort();
+        for (const name of names) {
+          if (options?.signal?.aborted) return;
+          const full = join(dir, name);
+          const rel = relative(root, full).split(sep).join('/');
+          const info = await lstat(full);
+          let real = full;
+          if (info.isSymbolicLink()) {
+            try {
+              real = await realpath(full);
+            } catch {
+              yield escaping(rel, '(a missing target)');
+              continue;
+            }
+            if (!inside(root, real)) {
+              yield escaping(rel, real);
+              continue;
+            }
+          }
+          const target = info.isSymbolicLink() ? await stat(real) : info;
+          if (target.isDirectory()) {
+            if (seen.has(real)) continue;
+            seen.add(real);
+            yield* walk(real === full ? full : real);
+          } else if (target.isFile()) {
+            yield await localArtifactFile(real, rel);
+          }
+        }
+      };
+      yield* walk(root);
+    },
+  };
+}

@@ -1,0 +1,2 @@
+/** Version of @mlwarden/artifacts. */
+export const VERSION = '0.1.0';
