@@ -2,12 +2,12 @@ import type { Plugin } from '@mlwarden/core';
 
 /** The plugins that ship with the CLI; their checks and adapters are always available. */
 export async function builtinPlugins(): Promise<Plugin[]> {
-  const [{ adversarialPlugin }, { gxPlugin }, { mlflowPlugin }, { seldonPlugin }] =
-    await Promise.all([
-      import('@mlwarden/adversarial'),
-      import('@mlwarden/great-expectations'),
-      import('@mlwarden/mlflow'),
-      import('@mlwarden/seldon'),
-    ]);
-  return [adversarialPlugin, gxPlugin, mlflowPlugin, seldonPlugin];
+  const plugins = await Promise.all([
+    import('@mlwarden/adversarial').then((m) => m.adversarialPlugin),
+    import('@mlwarden/artifacts').then((m) => m.artifactsPlugin),
+    import('@mlwarden/great-expectations').then((m) => m.gxPlugin),
+    import('@mlwarden/mlflow').then((m) => m.mlflowPlugin),
+    import('@mlwarden/seldon').then((m) => m.seldonPlugin),
+  ]);
+  return plugins;
 }

@@ -6,6 +6,7 @@ import {
   ConfigError,
   createBaseline,
   createLogger,
+  createProgressRenderer,
   type FailOn,
   type Inputs,
   type LogLevel,
@@ -43,11 +44,15 @@ export interface RunAndReportOptions {
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
-export function cliLogger(io: CliIo) {
+/** Logger to standard error (level from MLWARDEN_LOG_LEVEL, default warn), credentials redacted. */
+export function cliLogger(
+  io: CliIo,
+  write: (line: string) => void = (line) => io.stderr.write(`${line}\n`),
+) {
   const wanted = io.env.MLWARDEN_LOG_LEVEL as LogLevel | undefined;
   return createLogger({
     level: wanted !== undefined && LEVELS.includes(wanted) ? wanted : 'warn',
-    write: (line) => io.stderr.write(`${line}\n`),
+    write,
   });
 }
 
@@ -86,24 +91,29 @@ export async function executeRun(options: RunAndReportOptions): Promise<Report> 
       baseline: readBaseline(resolve(io.cwd, baselinePath)),
     }),
   };
-  const progress = io.stderr.isTTY === true && !globals.quiet;
-  return runChecks({
-    checks: options.checks,
-    inputs: options.inputs,
-    ...(options.settings !== undefined && { settings: options.settings }),
-    policy,
-    ...(options.seed !== undefined && { seed: options.seed }),
-    ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
-    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-    ...(options.signal !== undefined && { signal: options.signal }),
-    log: cliLogger(io),
-    hooks: progress
-      ? {
-          onCheckEnd: (r) =>
-            io.stderr.write(`  ${r.status.padEnd(10)} ${r.checkId} (${r.durationMs} ms)\n`),
-        }
-      : {},
+  const progress = createProgressRenderer({
+    stream: io.stderr,
+    isTTY: io.stderr.isTTY === true,
+    env: io.env,
+    quiet: globals.quiet,
+    checks: options.checks.length,
   });
+  try {
+    return await runChecks({
+      checks: options.checks,
+      inputs: options.inputs,
+      ...(options.settings !== undefined && { settings: options.settings }),
+      policy,
+      ...(options.seed !== undefined && { seed: options.seed }),
+      ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+      ...(options.signal !== undefined && { signal: options.signal }),
+      log: cliLogger(io, (line) => progress.print(`${line}\n`)),
+      hooks: progress,
+    });
+  } finally {
+    progress.finish();
+  }
 }
 
 /** Prints and writes the report, writes a baseline if asked, and returns the exit code. */

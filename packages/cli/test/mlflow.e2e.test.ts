@@ -32,6 +32,12 @@ describe('mlwarden mlflow check', () => {
     const report = JSON.parse(bad.stdout);
     const secrets = report.results.find((r: { checkId: string }) => r.checkId === 'mlflow.secrets');
     expect(secrets.status).toBe('fail');
+    const scan = report.results.find((r: { checkId: string }) => r.checkId === 'artifact.scan');
+    expect(scan.status).toBe('fail');
+    const pickle = scan.findings.filter((f: { location: { uri: string }; severity: string }) =>
+      f.location.uri.endsWith('python_model.pkl'),
+    );
+    expect(pickle.some((f: { severity: string }) => ['high', 'critical'].includes(f.severity))).toBe(true);
     expect(bad.stdout).not.toMatch(/AKIA[0-9A-Z]{16}/);
     const clean = await runCli(
       ['mlflow', 'check', `models:/mlw-clean/${ids.clean.version}`, '-f', 'json'],

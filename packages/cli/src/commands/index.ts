@@ -24,6 +24,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./explain.js')).explainCommand,
   },
   {
+    name: 'scan',
+    summary: 'scan model files for code that runs on load',
+    load: async () => (await import('./scan.js')).scanCommand,
+  },
+  {
     name: 'seldon audit',
     summary: 'audit SeldonDeployment and Seldon Core v2 manifests',
     load: async () => (await import('./seldon-audit.js')).seldonAuditCommand,

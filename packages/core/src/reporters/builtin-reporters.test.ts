@@ -6,8 +6,8 @@ import { renderReport } from './reporter.js';
 const names = Object.keys(builtinReporters) as BuiltinReporterName[];
 
 describe('builtinReporters', () => {
-  it('has the five built-in reporters by name', () => {
-    expect(names).toEqual(['console', 'json', 'sarif', 'junit', 'markdown']);
+  it('has the six built-in reporters by name', () => {
+    expect(names).toEqual(['console', 'json', 'sarif', 'junit', 'markdown', 'html']);
   });
 
   it.each(names)('%s is deterministic: the same report gives the same bytes', async (name) => {

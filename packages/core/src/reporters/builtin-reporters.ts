@@ -1,4 +1,5 @@
 import { consoleReporter } from './console-reporter.js';
+import { htmlReporter } from './html-reporter.js';
 import { jsonReporter } from './json-reporter.js';
 import { junitReporter } from './junit-reporter.js';
 import { markdownReporter } from './markdown-reporter.js';
@@ -12,7 +13,8 @@ export const builtinReporters = {
   sarif: sarifReporter,
   junit: junitReporter,
   markdown: markdownReporter,
+  html: htmlReporter,
 } as const satisfies Readonly<Record<string, Reporter>>;
 
-/** `console` | `json` | `sarif` | `junit` | `markdown`. */
+/** `console` | `json` | `sarif` | `junit` | `markdown` | `html`. */
 export type BuiltinReporterName = keyof typeof builtinReporters;

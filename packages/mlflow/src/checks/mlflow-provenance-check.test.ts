@@ -20,6 +20,14 @@ const run = (tags: Record<string, string> = provenanceTags) => ({
 });
 
 describe('mlflow.provenance on recorded runs and models', () => {
+  it('skips a run that does not come from MLflow', async () => {
+    const result = await tester.run({
+      inputs: { run: { ...run({}), source: 'data/train.run.json' } },
+    });
+    expect(result.status).toBe('skip');
+    expect(result.reason).toContain('not an MLflow run');
+  });
+
   it('passes the clean run and its pinned scikit-learn model', async () => {
     await tester.expect(
       {

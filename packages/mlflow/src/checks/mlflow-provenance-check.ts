@@ -1,5 +1,7 @@
 import { defineCheck, type RuleMeta } from '@mlwarden/core';
 import { z } from 'zod';
+import { mlflowContextOf } from '../adapter/mlflow-context.js';
+import { isMlflowUri } from '../mlflow-uri.js';
 import { indexArtifacts, joinPath, readSmallText } from './_artifact-text.js';
 import { readMlmodels } from './_mlmodel.js';
 import {
@@ -90,6 +92,10 @@ export const mlflowProvenanceCheck = defineCheck({
   },
   async run(ctx) {
     const { run, artifacts } = ctx.inputs;
+    if (mlflowContextOf(run) === undefined && !isMlflowUri(run.source)) {
+      ctx.skip(`${run.source} is not an MLflow run; its provenance tags follow other conventions`);
+      return;
+    }
     const report = ruleReporter(ctx, RULES);
     const tags = run.tags;
     const tag = (key: string) => (tags[key] ?? '').trim();
