@@ -15,7 +15,7 @@ export const globalOptionSpec = {
 
 export const GLOBAL_HELP = `Global options:
   -f, --format <name>       report format on standard output (repeatable):
-                            console, json, sarif, junit, markdown
+                            console, json, sarif, junit, markdown, html
   -o, --output <fmt=path>   also write a report file (repeatable), e.g. -o sarif=out.sarif
       --fail-on <severity>  lowest severity that fails the run: critical, high (default),
                             medium, low, info, or never
