@@ -37,7 +37,9 @@ describe('mlwarden mlflow check', () => {
     const pickle = scan.findings.filter((f: { location: { uri: string }; severity: string }) =>
       f.location.uri.endsWith('python_model.pkl'),
     );
-    expect(pickle.some((f: { severity: string }) => ['high', 'critical'].includes(f.severity))).toBe(true);
+    expect(
+      pickle.some((f: { severity: string }) => ['high', 'critical'].includes(f.severity)),
+    ).toBe(true);
     expect(bad.stdout).not.toMatch(/AKIA[0-9A-Z]{16}/);
     const clean = await runCli(
       ['mlflow', 'check', `models:/mlw-clean/${ids.clean.version}`, '-f', 'json'],

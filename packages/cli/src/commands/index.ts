@@ -24,6 +24,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./explain.js')).explainCommand,
   },
   {
+    name: 'data profile',
+    summary: 'profile a dataset: counts, moments, quantiles, distinct values',
+    load: async () => (await import('./data-profile.js')).dataProfileCommand,
+  },
+  {
     name: 'scan',
     summary: 'scan model files for code that runs on load',
     load: async () => (await import('./scan.js')).scanCommand,
