@@ -110,6 +110,12 @@ export {
   parseBaseline,
   validateSuppression,
 } from './policy.js';
+export type {
+  ProgressRenderer,
+  ProgressRendererOptions,
+  ProgressStream,
+} from './progress/progress-renderer.js';
+export { createProgressRenderer } from './progress/progress-renderer.js';
 export { redact, redactDeep } from './redact.js';
 export type { CheckResult, CheckStatus, Report, ReportSummary, Verdict } from './report.js';
 export { REPORT_SCHEMA } from './report.js';
@@ -117,6 +123,7 @@ export type { BuiltinReporterName } from './reporters/builtin-reporters.js';
 export { builtinReporters } from './reporters/builtin-reporters.js';
 export { checkInfo } from './reporters/check-info.js';
 export { consoleReporter } from './reporters/console-reporter.js';
+export { htmlReporter } from './reporters/html-reporter.js';
 export { jsonReporter } from './reporters/json-reporter.js';
 export { junitReporter } from './reporters/junit-reporter.js';
 export { escapeMarkdown, markdownReporter } from './reporters/markdown-reporter.js';
