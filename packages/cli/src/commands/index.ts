@@ -29,6 +29,16 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./data-profile.js')).dataProfileCommand,
   },
   {
+    name: 'data drift',
+    summary: 'drift of a current dataset against a reference',
+    load: async () => (await import('./data-drift.js')).dataDriftCommand,
+  },
+  {
+    name: 'data validate',
+    summary: 'contract, integrity, leakage, personal data and secrets',
+    load: async () => (await import('./data-validate.js')).dataValidateCommand,
+  },
+  {
     name: 'scan',
     summary: 'scan model files for code that runs on load',
     load: async () => (await import('./scan.js')).scanCommand,
