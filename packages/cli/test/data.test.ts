@@ -37,3 +37,71 @@ describe('mlwarden data profile', () => {
     expect(fmt.code).toBe(2);
   });
 });
+
+const quickstart = join(import.meta.dirname, '../../../examples/quickstart');
+
+describe('mlwarden data drift and data validate', () => {
+  it('reports the drifted columns with the metrics the issue names', async () => {
+    const { code, stdout } = await runCli(
+      [
+        'data',
+        'drift',
+        '--reference',
+        'data/reference.csv',
+        '--current',
+        'data/current.csv',
+        '-f',
+        'json',
+        '--fail-on',
+        'medium',
+      ],
+      quickstart,
+    );
+    expect(code).toBe(1);
+    const { metrics } = JSON.parse(stdout).results[0];
+    expect(metrics.columns.income).toMatchObject({ kind: 'numeric', drifted: true });
+    expect(metrics.columns.income.ks.pValue).toBeLessThan(1e-6);
+    expect(metrics.columns.plan).toMatchObject({ kind: 'categorical', drifted: true });
+    expect(metrics.columns.age.drifted).toBe(false);
+    expect(typeof metrics.driftShare).toBe('number');
+  });
+
+  it('validates against a contract and finds the leaked e-mails, masked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlw-contract-'));
+    writeFileSync(
+      join(dir, 'contract.yaml'),
+      'columns:\n  - name: plan\n    type: category\n    allowedValues: [basic, plus, pro]\n  - name: age\n    type: integer\n    min: 18\n    max: 80\n',
+    );
+    const { code, stdout } = await runCli(
+      [
+        'data',
+        'validate',
+        'data/current.csv',
+        '--contract',
+        join(dir, 'contract.yaml'),
+        '--label',
+        'churned',
+        '-f',
+        'json',
+      ],
+      quickstart,
+    );
+    const findings = JSON.parse(stdout).results.flatMap(
+      (r: { findings: Array<{ ruleId: string }> }) => r.findings,
+    );
+    expect(findings.some((f: { ruleId: string }) => f.ruleId === 'data.pii/email')).toBe(true);
+    expect(
+      findings.some(
+        (f: { ruleId: string; location?: { column?: string } }) =>
+          f.ruleId === 'data.integrity/unexpected-values' && f.location?.column === 'plan',
+      ),
+    ).toBe(true);
+    expect(stdout).not.toContain('@example.com');
+    expect([1, 0]).toContain(code);
+    const bad = await runCli(
+      ['data', 'validate', 'data/current.csv', '--contract', 'missing.yaml'],
+      quickstart,
+    );
+    expect(bad.code).toBe(2);
+  });
+});
