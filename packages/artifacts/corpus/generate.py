@@ -29,6 +29,8 @@ import tarfile
 import zipfile
 import zlib
 
+import generate_formats
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 CANARY = "MLWARDEN_CANARY_DO_NOT_RUN"
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
@@ -267,14 +269,35 @@ def patch_zip(data, name, *, flag_or=0, crc_xor=0, local_name=None):
     return bytes(out)
 
 
+def site_independent_debug_pkl(data):
+    """Replaces the venv's site-packages path in TorchScript debug pickles (source file names) with
+    a fixed one, re-emitting the BINUNICODE opcodes that hold it (protocol 2: no frames), so the
+    corpus does not depend on where the venv lives."""
+    import torch
+
+    site = os.path.dirname(os.path.dirname(torch.__file__))
+    out = bytearray()
+    ops = list(pickletools.genops(data))
+    for i, (op, arg, pos) in enumerate(ops):
+        end = ops[i + 1][2] if i + 1 < len(ops) else len(data)
+        if op.name == "BINUNICODE" and site in arg:
+            out += BU(arg.replace(site, "/site-packages"))
+        else:
+            out += data[pos:end]
+    return bytes(out)
+
+
 def normalise_torch_zip(data):
-    """Rewrites a torch.save zip with fixed timestamps and a fixed serialization id."""
+    """Rewrites a torch.save zip with fixed timestamps, a fixed serialization id and
+    site-independent debug pickles."""
     src = zipfile.ZipFile(io.BytesIO(data))
     members = []
     for info in src.infolist():
         content = src.read(info.filename)
         if info.filename.endswith(".data/serialization_id"):
             content = b"0" * len(content)
+        if info.filename.endswith(".debug_pkl"):
+            content = site_independent_debug_pkl(content)
         members.append((info.filename, content))
     return zip_bytes(members)
 
@@ -847,7 +870,9 @@ def main():
     with loaders_disabled():
         build_malicious(c)
         build_malformed(c)
+    generate_formats.build_formats(c, malicious, clean)
     versions = {m.__name__: m.__version__ for m in (numpy, sklearn, joblib, torch, xgboost, cloudpickle, dill)}
+    versions.update(generate_formats.versions())
     versions["python"] = sys.version.split()[0]
     c.entries.sort(key=lambda e: e["path"])
     with open(args.manifest, "w") as fh:
@@ -857,12 +882,6 @@ def main():
 
 
 NOT_COVERED = {
-    "B24": "Keras Lambda bytecode: Keras formats are not scanned yet",
-    "B25": "Keras config.json foreign modules: Keras formats are not scanned yet",
-    "B26": "Keras load_model/safe_mode gadgets: Keras formats are not scanned yet",
-    "B27": "Keras HDF5 Lambda: HDF5 is not scanned yet",
-    "B28": "ONNX external_data traversal: ONNX is not scanned yet",
-    "B29": "GGUF chat-template SSTI: GGUF is not scanned yet",
     "B8-7z": "nullifAI's 7z container: 7z is not scanned yet (zip and raw variants are in the corpus)",
 }
 

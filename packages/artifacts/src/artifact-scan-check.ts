@@ -52,7 +52,24 @@ const RULES: Record<ArtifactRule, Omit<RuleMeta, 'remediation'>> = {
       'CRC mismatch, odd flags, local/central name mismatch, prepended data, duplicate or unlisted members, corrupt compressed data.',
   },
   'encrypted-member': { title: 'Encrypted archive member', severity: 'medium' },
-  'path-escape': { title: 'Link out of the model directory', severity: 'medium' },
+  'path-escape': { title: 'Path out of the model directory', severity: 'medium' },
+  'custom-object': {
+    title: 'Custom object or runtime',
+    severity: 'medium',
+    description:
+      'A Keras custom object (registered_name) or a Seldon runtime class outside the standard MLServer runtimes.',
+  },
+  'custom-op': { title: 'Custom operator domain', severity: 'medium' },
+  'malformed-header': {
+    title: 'Malformed header',
+    severity: 'medium',
+    description: 'safetensors or GGUF header out of bounds, overlapping tensors, invalid JSON.',
+  },
+  'template-injection': {
+    title: 'Chat template reaching Python internals',
+    severity: 'high',
+    description: 'GGUF tokenizer.chat_template with Jinja constructs that reach Python objects.',
+  },
   'scan-limit': { title: 'Scan limit reached', severity: 'low' },
   unreadable: { title: 'Unreadable file', severity: 'low' },
 };

@@ -12,10 +12,35 @@ export { classifyImport, normalisePath } from './classify/classify-import.js';
 export { compressedFormat } from './formats/compressed-format.js';
 export { defaultHandlers } from './formats/default-handlers.js';
 export type { FormatHandler, Sniff } from './formats/format-handler.js';
+export { ggufFormat, templateRisks } from './formats/gguf-format.js';
+export { hdf5Format } from './formats/hdf5-format.js';
+export { kerasConfigFormat } from './formats/keras-config-format.js';
+export { mlmodelFormat } from './formats/mlmodel-format.js';
 export { npyFormat } from './formats/npy-format.js';
+export { onnxFormat } from './formats/onnx-format.js';
 export { pickleFormat } from './formats/pickle-format.js';
+export { safetensorsFormat } from './formats/safetensors-format.js';
+export { seldonSettingsFormat } from './formats/seldon-settings-format.js';
 export { tarFormat } from './formats/tar-format.js';
 export { zipFormat } from './formats/zip-format.js';
+export type {
+  ManifestDiff,
+  ManifestOptions,
+  ModelManifest,
+} from './integrity/model-manifest.js';
+export {
+  createManifest,
+  DEFAULT_MANIFEST_IGNORE,
+  directoryDigest,
+  MODEL_MANIFEST_SCHEMA,
+  parseManifest,
+  verifyManifest,
+} from './integrity/model-manifest.js';
+export type {
+  SignatureOptions,
+  SignatureVerification,
+} from './integrity/verify-model-signature.js';
+export { verifyModelSignature } from './integrity/verify-model-signature.js';
 export type { LocalArtifactFile } from './local-artifact-set.js';
 export { localArtifactSet } from './local-artifact-set.js';
 export type { DisassembledOp, DisassembledStream, GenopsArg } from './pickle/disassemble.js';

@@ -63,11 +63,18 @@ export function localArtifactSet(path: string): ArtifactSet {
       }
       const seen = new Set<string>([root]);
       const walk = async function* (dir: string): AsyncGenerator<LocalArtifactFile> {
-        const names = (await readdir(dir)).sort();
-        for (const name of names) {
+        const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+          a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+        );
+        for (const entry of entries) {
           if (options?.signal?.aborted) return;
-          const full = join(dir, name);
+          const full = join(dir, entry.name);
           const rel = relative(root, full).split(sep).join('/');
+          // Plain files need no lstat: the directory entry already says what they are.
+          if (entry.isFile()) {
+            yield await localArtifactFile(full, rel);
+            continue;
+          }
           const info = await lstat(full);
           let real = full;
           if (info.isSymbolicLink()) {

@@ -1,7 +1,14 @@
 import { compressedFormat } from './compressed-format.js';
 import type { FormatHandler } from './format-handler.js';
+import { ggufFormat } from './gguf-format.js';
+import { hdf5Format } from './hdf5-format.js';
+import { kerasConfigFormat } from './keras-config-format.js';
+import { mlmodelFormat } from './mlmodel-format.js';
 import { npyFormat } from './npy-format.js';
+import { onnxFormat } from './onnx-format.js';
 import { pickleFormat } from './pickle-format.js';
+import { safetensorsFormat } from './safetensors-format.js';
+import { seldonSettingsFormat } from './seldon-settings-format.js';
 import { tarFormat } from './tar-format.js';
 import { zipFormat } from './zip-format.js';
 
@@ -10,6 +17,13 @@ export const defaultHandlers: readonly FormatHandler[] = [
   zipFormat,
   tarFormat,
   npyFormat,
+  safetensorsFormat,
+  ggufFormat,
+  hdf5Format,
+  onnxFormat,
+  kerasConfigFormat,
+  seldonSettingsFormat,
+  mlmodelFormat,
   compressedFormat,
   pickleFormat,
 ];

@@ -155,11 +155,14 @@ export interface MachineOptions {
 }
 
 class DecodeError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
+  readonly offset: number;
+  constructor(message: string, offset: number) {
+    // Thrown for every trial parse of non-pickle content: skip the costly stack capture.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
+    this.offset = offset;
   }
 }
 
@@ -194,7 +197,9 @@ export class PickleMachine {
   private readonly options: MachineOptions;
   private stack: Value[] = [];
   private marks: number[] = [];
-  private memo = new Map<number, Value>();
+  /** Memo by index: an array, dense as pickle writes it (V8 falls back to a dictionary if not). */
+  private memo: Value[] = [];
+  private memoSize = 0;
   private proto = 0;
   private opcodes = 0;
   private gets = 0;
@@ -230,7 +235,8 @@ export class PickleMachine {
     this.streamFirstOp = this.opcodes;
     this.stack = [];
     this.marks = [];
-    this.memo = new Map();
+    this.memo = [];
+    this.memoSize = 0;
     this.proto = 0;
     this.frameEnd = -1;
     this.gets = 0;
@@ -337,17 +343,19 @@ export class PickleMachine {
 
   private memoPut(index: number, offset: number, op: string): void {
     const v = this.top(offset, op);
-    if (!this.memo.has(index) && this.memo.size >= this.limits.maxMemoEntries) {
+    const fresh = this.memo[index] === undefined;
+    if (fresh && this.memoSize >= this.limits.maxMemoEntries) {
       throw new LimitError(`memo larger than ${this.limits.maxMemoEntries} entries`, offset);
     }
     if (index < 0) this.invalid(offset, `${op} with negative memo index ${index}`);
-    this.memo.set(index, v);
+    this.memo[index] = v;
+    if (fresh) this.memoSize++;
     this.puts++;
   }
 
   private memoGet(index: number, offset: number, op: string): void {
     this.gets++;
-    const v = this.memo.get(index);
+    const v = this.memo[index];
     if (v === undefined) {
       this.invalid(
         offset,
@@ -914,7 +922,7 @@ export class PickleMachine {
         }
         case OP.MEMOIZE:
           this.checkProto(info, pos);
-          this.memoPut(this.memo.size, pos, 'MEMOIZE');
+          this.memoPut(this.memoSize, pos, 'MEMOIZE');
           break;
 
         // ---- imports
@@ -1161,6 +1169,7 @@ export class PickleMachine {
       stack: this.stack,
       marks: this.marks,
       memo: this.memo,
+      memoSize: this.memoSize,
       proto: this.proto,
       frameEnd: this.frameEnd,
       gets: this.gets,

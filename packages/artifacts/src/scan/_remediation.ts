@@ -37,6 +37,14 @@ const TEXT: Record<ArtifactRule, string> = {
     'An encrypted member cannot be scanned. Decrypt it and scan the content, or reject the archive.',
   'path-escape':
     'Replace the link with the file it points to, or remove it; model directories should be self-contained.',
+  'custom-object':
+    'Loading needs code that is not part of the framework (a custom Keras object, a custom inference runtime). Check that the class is yours and reviewed; otherwise do not load the model.',
+  'custom-op':
+    'The model uses operators from a non-standard domain, implemented by a native library the runtime must load. Load it only with the operator library you trust, or re-export it with standard operators.',
+  'malformed-header':
+    'The header is invalid or inconsistent, so loaders and scanners may read different content. Re-export the model with the reference library.',
+  'template-injection':
+    'The chat template reaches Python internals, which a sandbox-less Jinja renderer turns into code execution. Remove the template or replace it with the one from the original model.',
   'scan-limit':
     'A scan limit was reached, so part of the file was not analysed. Raise the limit in the artifact.scan options if the file is legitimately this large.',
   unreadable:

@@ -72,7 +72,9 @@ export class ScanContext {
           unit.incomplete('time limit reached (maxTimeMs) or scan cancelled');
           return;
         }
-        const sniff = await handler.sniff(source, this);
+        // Most sniffs are synchronous: awaiting only promises saves a microtask per format.
+        const sniffed = handler.sniff(source, this);
+        const sniff = sniffed instanceof Promise ? await sniffed : sniffed;
         if (sniff === false) continue;
         if (sniff === 'start') claimed = true;
         unit.addFormat(handler.format);

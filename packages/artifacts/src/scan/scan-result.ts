@@ -20,6 +20,10 @@ export type ArtifactRule =
   | 'archive-anomaly'
   | 'encrypted-member'
   | 'path-escape'
+  | 'custom-object'
+  | 'custom-op'
+  | 'malformed-header'
+  | 'template-injection'
   | 'scan-limit'
   | 'unreadable';
 

@@ -77,7 +77,12 @@ export async function sourceFromReader(
         return;
       }
       for (let at = start; at < size; at += CHUNK) {
-        const chunk = await read(at, Math.min(size, at + CHUNK));
+        const to = Math.min(size, at + CHUNK);
+        // A small file is already whole in the window: no second read.
+        const chunk =
+          at >= windowStart && to <= windowStart + window.length
+            ? window.subarray(at - windowStart, to - windowStart)
+            : await read(at, to);
         if (chunk.length === 0) return;
         yield chunk;
       }

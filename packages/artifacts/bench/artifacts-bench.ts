@@ -1,0 +1,109 @@
+/**
+ * Scan throughput of @mlwarden/artifacts against picklescan and ModelScan, in the same run on the
+ * same files: one large benign PyTorch state dict and a directory of many small benign models
+ * (bench/make-bench-inputs.py, seeded, cached in the OS temp directory).
+ *
+ *   npm run bench -w @mlwarden/artifacts            # 320 MiB model, 2,000 small files
+ *   MLWARDEN_BENCH_LARGE_MB=64 MLWARDEN_BENCH_SMALL=500 npm run bench -w @mlwarden/artifacts
+ *
+ * mlwarden runs in this process (best of 3); each peer runs once in Python (peers.py bench).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { scanFile, scanPaths } from '../src/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..', '..');
+const largeMb = Number(process.env.MLWARDEN_BENCH_LARGE_MB ?? 320);
+const smallCount = Number(process.env.MLWARDEN_BENCH_SMALL ?? 2000);
+const inputs = join(tmpdir(), `mlwarden-artifacts-bench-v2-${largeMb}-${smallCount}`);
+const venv = (name: string) =>
+  execFileSync(join(root, 'scripts', 'py-venv'), [name], { stdio: ['ignore', 'pipe', 'inherit'] })
+    .toString()
+    .trim();
+
+if (!existsSync(join(inputs, 'vocabulary.pkl'))) {
+  const py = join(venv('artifacts'), 'bin', 'python');
+  execFileSync(
+    py,
+    [join(here, 'make-bench-inputs.py'), inputs, String(largeMb), String(smallCount)],
+    {
+      stdio: 'inherit',
+    },
+  );
+}
+const larges = [join(inputs, 'large.pt'), join(inputs, 'vocabulary.pkl')];
+const smallDir = join(inputs, 'small');
+const smallNames = readdirSync(smallDir);
+const smallBytes = smallNames.reduce((n, f) => n + statSync(join(smallDir, f)).size, 0);
+const mib = (bytes: number) => bytes / 1024 ** 2;
+
+let peakRss = 0;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 20);
+
+async function best(fn: () => Promise<unknown>): Promise<number> {
+  let min = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    await fn();
+    min = Math.min(min, (performance.now() - started) / 1000);
+  }
+  return min;
+}
+
+const check = [
+  ...(await Promise.all(larges.map((f) => scanFile(f)))),
+  ...(await scanPaths([smallDir])),
+];
+const notClean = check.filter((r) => r.verdict !== 'clean');
+if (notClean.length > 0) {
+  throw new Error(`benchmark inputs must be clean: ${notClean.map((r) => r.path).join(', ')}`);
+}
+const ours: Record<string, number> = {};
+for (const f of larges) ours[f] = await best(() => scanFile(f));
+ours[smallDir] = await best(() => scanPaths([smallDir]));
+clearInterval(sampler);
+
+const peersPy = join(venv('artifacts-peers'), 'bin', 'python');
+const peers = JSON.parse(
+  execFileSync(peersPy, [join(here, 'peers.py'), 'bench', ...larges, smallDir], {
+    cwd: tmpdir(),
+    env: { ...process.env, PEERS: 'picklescan,modelscan' },
+    maxBuffer: 1 << 26,
+  }).toString(),
+) as Record<string, Record<string, { seconds: number; error: string | null }>>;
+
+const columns = [
+  ...larges.map((f) => ({
+    path: f,
+    label: `${f.split('/').pop()} (${mib(statSync(f).size).toFixed(0)} MiB): MiB/s`,
+    rate: (s: number) => mib(statSync(f).size) / s,
+  })),
+  {
+    path: smallDir,
+    label: `${smallNames.length} small files (${mib(smallBytes).toFixed(1)} MiB): files/s`,
+    rate: (s: number) => smallNames.length / s,
+  },
+];
+const cell = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
+const lines = [
+  `| tool | ${columns.map((c) => c.label).join(' | ')} |`,
+  `| --- | ${columns.map(() => '---:').join(' | ')} |`,
+  `| mlwarden | ${columns.map((c) => cell(c.rate(ours[c.path] as number))).join(' | ')} |`,
+];
+for (const [tool, byPath] of Object.entries(peers)) {
+  const cells = columns.map((c) => {
+    const r = byPath[c.path];
+    if (r === undefined) return '-';
+    const ratio = r.seconds / (ours[c.path] as number);
+    return `${cell(c.rate(r.seconds))} (mlwarden ${ratio.toFixed(1)}x)${r.error ? ` error: ${r.error}` : ''}`;
+  });
+  lines.push(`| ${tool} | ${cells.join(' | ')} |`);
+}
+console.log(`inputs: ${inputs}; mlwarden peak RSS ${mib(peakRss).toFixed(0)} MiB`);
+console.log(lines.join('\n'));
