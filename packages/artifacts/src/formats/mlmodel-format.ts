@@ -1,13 +1,13 @@
+import { parse as parseYaml } from 'yaml';
 import { readBounded, utf8 } from './_read-bounded.js';
-import { parseYamlSubset, YamlSubsetError, type YamlValue } from './_yaml-subset.js';
 import type { FormatHandler } from './format-handler.js';
 
 const MAX_BYTES = 1024 * 1024;
 const FLAVORS = /^flavors:[ \t]*\r?$/m;
 
-type Map = { [key: string]: YamlValue };
+type Map = { [key: string]: unknown };
 
-function isMap(v: YamlValue | undefined): v is Map {
+function isMap(v: unknown): v is Map {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -33,17 +33,18 @@ export const mlmodelFormat: FormatHandler = {
       unit.incomplete(`MLmodel larger than ${MAX_BYTES} bytes or not UTF-8`);
       return;
     }
-    let doc: YamlValue;
+    let doc: unknown;
     try {
-      doc = parseYamlSubset(text);
+      // A data-only parse: no custom tags are resolved, aliases are bounded (alias bombs).
+      doc = parseYaml(text, { maxAliasCount: 100, uniqueKeys: false, prettyErrors: false });
     } catch (error) {
-      if (!(error instanceof YamlSubsetError)) throw error;
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
       unit.report({
         rule: 'malformed-header',
         severity: 'low',
-        message: `MLmodel uses YAML beyond what MLflow writes (${error.message}); not analysed`,
+        message: `MLmodel is not valid YAML (${reason}); not analysed`,
       });
-      unit.incomplete(`MLmodel not parsed: ${error.message}`);
+      unit.incomplete(`MLmodel not parsed: ${reason}`);
       return;
     }
     const flavors = isMap(doc) ? doc.flavors : undefined;
