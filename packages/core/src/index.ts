@@ -8,6 +8,8 @@ export type {
   RuleMeta,
 } from './check.js';
 export { CATEGORIES, defineCheck } from './check.js';
+export type { CheckConfig, MlwardenConfig, OutputConfig } from './config.js';
+export { checkSettingsFrom, checksOf, defineConfig, validateConfig } from './config.js';
 // Data layer (Arrow): sources, mergeable column profiles, sketches.
 export type {
   DataLike,
@@ -76,8 +78,6 @@ export type { ProfileDatasetOptions, ProfileProgress } from './data/profile-data
 export { profileDataset } from './data/profile-dataset.js';
 export type { TextDatasetOptions } from './data/text-dataset.js';
 export { openCsvDataset, openNdjsonDataset } from './data/text-dataset.js';
-export type { CheckConfig, MlwardenConfig, OutputConfig } from './config.js';
-export { checkSettingsFrom, checksOf, defineConfig, validateConfig } from './config.js';
 export { ConfigError } from './errors/config-error.js';
 export { InputError } from './errors/input-error.js';
 export type { ErrorCode, MlwardenErrorOptions } from './errors/mlwarden-error.js';
