@@ -310,3 +310,52 @@ describe('data.drift on bad input', () => {
     ).rejects.toThrow(/checks\.data\.drift\.options/);
   });
 });
+
+describe('histograms for plots', () => {
+  it('records the PSI bins with reference and current counts, and category counts', async () => {
+    const ref = table({
+      stable: draw(800, gaussian(1)),
+      moved: draw(800, gaussian(2)),
+      colour: colours(800, 3, [4, 3, 2, 1]),
+    });
+    const cur = table({
+      stable: draw(600, gaussian(4)),
+      moved: draw(600, gaussian(5, 1)),
+      colour: colours(600, 6, [1, 2, 3, 4]),
+    });
+    const result = await tester.run({
+      inputs: { reference: testDataset(ref), dataset: testDataset(cur) },
+    });
+    const moved = columnsOf(result).moved?.histogram as {
+      edges: number[];
+      reference: number[];
+      current: number[];
+    };
+    expect(moved.edges).toHaveLength(9);
+    expect(moved.reference.reduce((a, b) => a + b, 0)).toBe(800);
+    expect(moved.current.reduce((a, b) => a + b, 0)).toBe(600);
+    // Deciles of the reference hold a tenth of it each; the shifted current piles up on the right.
+    expect(Math.max(...moved.reference)).toBeLessThanOrEqual(81);
+    expect(moved.current.at(-1)).toBeGreaterThan(150);
+    const colour = columnsOf(result).colour?.histogram as {
+      categories: string[];
+      reference: number[];
+    };
+    expect(colour.categories).toEqual([...COLOURS].sort());
+    expect(colour.reference.reduce((a, b) => a + b, 0)).toBe(800);
+  });
+
+  it('masks a category that looks like personal data', async () => {
+    const make = (emails: string[]) =>
+      new Table({ contact: vectorFromArray(emails, new Dictionary(new Utf8(), new Int32())) });
+    const result = await tester.run({
+      inputs: {
+        reference: testDataset(make(['none', 'none', 'none', 'jane.doe@example.com'])),
+        dataset: testDataset(make(['none', 'none', 'none', 'none'])),
+      },
+    });
+    const histogram = columnsOf(result).contact?.histogram as { categories: string[] };
+    expect(histogram.categories).toEqual(['[masked]', 'none']);
+    expect(JSON.stringify(result)).not.toContain('jane.doe');
+  });
+});

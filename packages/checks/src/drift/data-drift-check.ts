@@ -3,6 +3,7 @@ import type { Field } from 'apache-arrow';
 import { collectColumns } from '../arrow/_collect-columns.js';
 import { columnKind } from '../arrow/_column-kind.js';
 import type { NumericColumn } from '../arrow/_numeric-column.js';
+import { findPii } from '../pii/find-pii.js';
 import { chiSquare } from '../stats/chi-square.js';
 import { jensenShannon } from '../stats/jensen-shannon.js';
 import { formatNumber, jsonNumber } from './_format.js';
@@ -10,6 +11,9 @@ import { type DriftOptions, driftOptions } from './drift-options.js';
 import { numericDrift } from './numeric-drift.js';
 
 type Role = 'numeric' | 'categorical' | 'unsupported';
+
+/** Categorical columns with at most this many categories get a histogram in the metrics. */
+const HISTOGRAM_CATEGORIES = 30;
 
 function roleOf(field: Field, options: DriftOptions): Role {
   const kind = columnKind(field.type);
@@ -253,6 +257,7 @@ export const dataDriftCheck = defineCheck({
         },
         mode,
       };
+      if (values.histogram !== undefined) metric.histogram = values.histogram;
       if (values.bounds !== undefined) {
         metric.errorBounds = {
           ksStatistic: values.bounds.ksStatistic,
@@ -334,6 +339,16 @@ export const dataDriftCheck = defineCheck({
         },
         values: { reference: refTotal, current: curTotal },
         missing: { reference: a.nulls, current: b.nulls },
+        ...(categories.length <= HISTOGRAM_CATEGORIES && {
+          histogram: {
+            // Category values are data: one that looks like personal data or a secret is masked.
+            categories: categories.map((c) =>
+              findPii(String(c)).length > 0 ? '[masked]' : String(c),
+            ),
+            reference: refCounts,
+            current: curCounts,
+          },
+        }),
       };
       if (isDrift) {
         const detail =

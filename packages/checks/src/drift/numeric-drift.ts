@@ -28,6 +28,11 @@ export interface NumericDriftValues {
   /** Wasserstein-1 distance divided by `referenceStd`. */
   wasserstein: number;
   psi: number;
+  /**
+   * Exact modes: the PSI bins (edges are the reference deciles; the outer bins are open) with
+   * the number of reference and current values in each, for plots.
+   */
+  histogram?: { edges: number[]; reference: number[]; current: number[] };
   /** Sketch mode only: how far each value may be from the exact one. */
   bounds?: {
     /** The exact KS statistic lies in [statistic, statistic + ksStatistic]. */
@@ -127,13 +132,9 @@ function sortedDrift(ref: Chunked, cur: Chunked, s: NumericDriftSettings) {
   const b = Float64Array.from(joined(cur)).sort();
   const statistic = ksStatisticSorted(a, b);
   const edges = psiEdges(a.length, (i) => a[i] as number, s.psiBins);
-  const psi = psiFromCounts(
-    binCountsSorted(a, edges),
-    binCountsSorted(b, edges),
-    a.length,
-    b.length,
-    s.psiFloor,
-  );
+  const refCounts = binCountsSorted(a, edges);
+  const curCounts = binCountsSorted(b, edges);
+  const psi = psiFromCounts(refCounts, curCounts, a.length, b.length, s.psiFloor);
   const distance = wassersteinSorted(a, b);
   const std = populationStdOfChunks(ref.chunks);
   return {
@@ -142,6 +143,7 @@ function sortedDrift(ref: Chunked, cur: Chunked, s: NumericDriftSettings) {
     referenceStd: std,
     wasserstein: normed(distance, std),
     psi,
+    histogram: { edges: [...edges], reference: [...refCounts], current: [...curCounts] },
   };
 }
 
@@ -335,7 +337,7 @@ function exactPsi(
   rankCell: (rank: number) => number,
   cellOf: (v: number) => number,
   s: NumericDriftSettings,
-): { value: number; range?: [number, number] } {
+): { value: number; range?: [number, number]; histogram?: NumericDriftValues['histogram'] } {
   const valueAtRank = (rank: number): number => {
     const b = rankCell(rank);
     return GA.out[(GA.start[b] as number) + rank - (A.before[b] as number)] as number;
@@ -361,7 +363,10 @@ function exactPsi(
   }
   refCounts[edges.length] = n1 - refBelow;
   curCounts[edges.length] = n2 - curBelow;
-  return { value: psiFromCounts(refCounts, curCounts, n1, n2, s.psiFloor) };
+  return {
+    value: psiFromCounts(refCounts, curCounts, n1, n2, s.psiFloor),
+    histogram: { edges: [...edges], reference: [...refCounts], current: [...curCounts] },
+  };
 }
 
 /** One PSI term (c − r) · ln(c / r) and its partial derivatives in r and c. */
@@ -572,7 +577,8 @@ function binnedDrift(ref: Chunked, cur: Chunked, s: NumericDriftSettings) {
     wasserstein: normed(distance, std),
     psi: psi.value,
   };
-  if (exact) return values;
+  if (exact)
+    return 'histogram' in psi && psi.histogram ? { ...values, histogram: psi.histogram } : values;
   const statisticBound = Math.max(dHigh, dExact) - dExact;
   const high = ksPValue(Math.min(1, dExact + statisticBound), n1, n2, s.ksMethod);
   const distanceBound = slack.value / scale;
