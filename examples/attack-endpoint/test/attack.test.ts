@@ -4,6 +4,13 @@ import { describe, expect, inject, it } from 'vitest';
 
 const here = resolve(import.meta.dirname, '..');
 
+declare module 'vitest' {
+  /** What the MLServer global setup (packages/seldon/test/mlserver) provides. */
+  export interface ProvidedContext {
+    mlserver: { url: string; metricsUrl: string; expectedPath: string; pid: number };
+  }
+}
+
 /** MLServer's own count of REST requests (health endpoints are not counted). */
 async function serverRequests(metricsUrl: string): Promise<number> {
   const text = await (await fetch(metricsUrl)).text();
