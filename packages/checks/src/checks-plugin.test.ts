@@ -8,12 +8,16 @@ import { builtinChecks, checksPlugin } from './checks-plugin.js';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 describe('checksPlugin', () => {
-  it('is a valid plugin with the three data checks', () => {
+  it('is a valid plugin with the data, poisoning and fairness checks', () => {
     expect(pluginProblems(checksPlugin)).toEqual([]);
     expect(checksPlugin.checks.map((c) => c.meta.id)).toEqual([
       'data.integrity',
       'data.pii',
       'data.drift',
+      'poisoning.label-noise',
+      'poisoning.outliers',
+      'poisoning.backdoor',
+      'fairness.group',
     ]);
     expect(checksPlugin.version).toMatch(/^\d+\.\d+\.\d+/);
   });

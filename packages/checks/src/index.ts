@@ -4,6 +4,30 @@ export type { DriftOptions } from './drift/drift-options.js';
 export { driftOptions } from './drift/drift-options.js';
 export type { NumericDriftSettings, NumericDriftValues, Values } from './drift/numeric-drift.js';
 export { numericDrift } from './drift/numeric-drift.js';
+export type {
+  Confusion,
+  Disparities,
+  FairnessOptions,
+  FeatureFairness,
+  GroupFairnessOptions,
+  GroupFairnessResult,
+  GroupRates,
+  GroupResult,
+  Interval,
+  JudgedDisparities,
+  JudgeOptions,
+} from './fairness/index.js';
+export {
+  DISPARITY_NAMES,
+  disparitiesOf,
+  fairnessGroupCheck,
+  fairnessOptions,
+  groupDisparities,
+  groupRates,
+  INTERSECTION,
+  measureGroupFairness,
+  NULL_GROUP,
+} from './fairness/index.js';
 export { dataIntegrityCheck } from './integrity/data-integrity-check.js';
 export type { IntegrityOptions } from './integrity/integrity-options.js';
 export { integrityOptions } from './integrity/integrity-options.js';
@@ -12,6 +36,37 @@ export type { FindPiiOptions, PiiKind, PiiMatch } from './pii/find-pii.js';
 export { findPii, PII_KINDS, SECRET_KINDS, shannonEntropy } from './pii/find-pii.js';
 export type { PiiOptions } from './pii/pii-options.js';
 export { piiOptions } from './pii/pii-options.js';
+export type {
+  BackdoorOptions,
+  ClassSignature,
+  FeatureMatrix,
+  LabelIssueOptions,
+  LabelIssues,
+  LabelNoiseOptions,
+  OutlierMethod,
+  OutlierOptions,
+  OutlierResult,
+  OutliersOptions,
+  RateJump,
+  ReadMatrixOptions,
+  SpectralOptions,
+  Trigger,
+  TriggerOptions,
+  TriggerSearch,
+} from './poisoning/index.js';
+export {
+  backdoorCheck,
+  backdoorOptions,
+  findLabelIssues,
+  findOutliers,
+  findTriggers,
+  labelNoiseCheck,
+  labelNoiseOptions,
+  outliersCheck,
+  outliersOptions,
+  readFeatureMatrix,
+  spectralSignatures,
+} from './poisoning/index.js';
 export type { ChiSquareResult } from './stats/chi-square.js';
 export { chiSquare } from './stats/chi-square.js';
 export { jensenShannon } from './stats/jensen-shannon.js';

@@ -34,6 +34,16 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./data-drift.js')).dataDriftCommand,
   },
   {
+    name: 'data poisoning',
+    summary: 'label noise, outliers and backdoor triggers in training data',
+    load: async () => (await import('./data-poisoning.js')).dataPoisoningCommand,
+  },
+  {
+    name: 'fairness',
+    summary: 'group fairness: parity, equalized odds, four-fifths rule',
+    load: async () => (await import('./fairness.js')).fairnessCommand,
+  },
+  {
     name: 'data validate',
     summary: 'contract, integrity, leakage, personal data and secrets',
     load: async () => (await import('./data-validate.js')).dataValidateCommand,
