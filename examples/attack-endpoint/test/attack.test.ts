@@ -66,45 +66,25 @@ describe('examples/attack-endpoint', () => {
   });
 
   it('attacks MLServer within the budget and counts every request the server saw', async () => {
-    const { url, metricsUrl } = inject('mlserver');
+    const { metricsUrl } = inject('mlserver');
     const before = await serverRequests(metricsUrl);
-    let stdout = '';
-    let stderr = '';
-    const code = await main(
-      [
-        'attack',
-        '--model',
-        `oip+${url}/v2/models/iris`,
-        '--data',
-        'data/iris.csv',
-        '--label',
-        'species',
-        '--attack',
-        'hsj',
-        '--epsilon',
-        '0.5,1,2',
-        '--max-rows',
-        '12',
-        '--budget',
-        '4000',
-        '--seed',
-        '7',
-        '--format',
-        'json',
-        '--fail-on',
-        'never',
-      ],
-      {
-        stdout: { write: (c: string) => (stdout += c) },
-        stderr: { write: (c: string) => (stderr += c) },
-        cwd: here,
-        env: {},
-      },
-    );
+    const { code, result } = await attack([
+      '--attack',
+      'hsj',
+      '--epsilon',
+      '0.5,1,2',
+      '--max-rows',
+      '12',
+      '--budget',
+      '4000',
+      '--seed',
+      '7',
+      '--fail-on',
+      'never',
+    ]);
     const after = await serverRequests(metricsUrl);
-    expect(stderr).toBe('');
     expect([0, 3]).toContain(code);
-    const { metrics } = JSON.parse(stdout).results[0];
+    const { metrics } = result;
     // Every request the server saw was counted by the client (the metadata read included).
     expect(after - before).toBe(metrics.targetQueries);
     expect(metrics.queries).toBeLessThanOrEqual(4000);
