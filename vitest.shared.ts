@@ -6,6 +6,9 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@mlwarden/source'] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Generous: these guard against hangs, not speed; a busy 2-core CI machine runs several
+    // packages' suites (and their servers) at once. No test asserts on time.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
   },
 });

@@ -7,8 +7,6 @@ export default mergeConfig(
     test: {
       // Real MLServer on 127.0.0.1 serving a scikit-learn iris classifier (see that file).
       globalSetup: ['../../packages/seldon/test/mlserver/global-setup.ts'],
-      hookTimeout: 120_000,
-      testTimeout: 120_000,
     },
   }),
 );

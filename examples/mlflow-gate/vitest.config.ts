@@ -7,7 +7,6 @@ export default mergeConfig(
     test: {
       // A real MLflow server on 127.0.0.1 with a sqlite store (see that file).
       globalSetup: ['../../packages/mlflow/test/global-setup.ts'],
-      hookTimeout: 120_000,
       testTimeout: 180_000,
     },
   }),

@@ -7,7 +7,6 @@ export default mergeConfig(
     test: {
       // A real MLflow server, seeded with clean and tampered models, for `mlflow check|gate`.
       globalSetup: ['../mlflow/test/global-setup.ts'],
-      hookTimeout: 120_000,
     },
   }),
 );

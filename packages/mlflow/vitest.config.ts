@@ -7,7 +7,6 @@ export default mergeConfig(
     test: {
       // Starts a real MLflow server (and one with basic-auth) and seeds it; see the file.
       globalSetup: ['test/global-setup.ts'],
-      hookTimeout: 60_000,
     },
   }),
 );

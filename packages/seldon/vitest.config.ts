@@ -7,7 +7,6 @@ export default mergeConfig(
     test: {
       // Starts one real MLServer (and trains its model) for the integration tests.
       globalSetup: ['test/mlserver/global-setup.ts'],
-      hookTimeout: 120_000,
     },
   }),
 );

@@ -1,5 +1,6 @@
 import type { Category, Json } from './check.js';
 import type { Finding } from './finding.js';
+import type { InputKind } from './inputs.js';
 import type { FailOn, Severity } from './severity.js';
 
 export const REPORT_SCHEMA = 'mlwarden.report/v1';
@@ -45,6 +46,8 @@ export interface Report {
   policy: { failOn: FailOn };
   summary: ReportSummary;
   results: CheckResult[];
+  /** Where each input came from (path or URI), by kind. */
+  inputs?: Partial<Record<InputKind, string>>;
   /** Things the user should know that are not findings, e.g. an expired suppression. */
   notices?: string[];
 }

@@ -96,6 +96,7 @@ describe('runChecks', () => {
       taxonomy: { owasp: ['ML02'], atlas: ['AML.T0020'] },
     });
     expect(finding?.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    expect(report.inputs).toEqual({ run: 'test' });
     expect(report.summary.verdict).toBe('fail');
     expect(report.results[0]?.status).toBe('fail');
   });

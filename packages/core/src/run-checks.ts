@@ -269,6 +269,22 @@ async function runOne(
   return result;
 }
 
+/** The source of every input given, by kind (several deployment files joined with ", "). */
+function inputSources(
+  inputs: Inputs,
+  secrets: readonly string[],
+): Partial<Record<InputKind, string>> {
+  const out: Partial<Record<InputKind, string>> = {};
+  for (const [kind, value] of Object.entries(inputs) as Array<[InputKind, unknown]>) {
+    if (value === undefined) continue;
+    const sources = (Array.isArray(value) ? value : [value]).map((v) =>
+      String((v as { source?: unknown }).source ?? kind),
+    );
+    out[kind] = redact([...new Set(sources)].join(', '), secrets);
+  }
+  return out;
+}
+
 /**
  * Runs every enabled check whose inputs are present, at most `concurrency` at once, each under
  * its own timeout. A check that throws or hangs ends as `error`; its findings so far are kept.
@@ -313,6 +329,7 @@ export async function runChecks(options: RunChecksOptions): Promise<Report> {
       verdict: 'pass',
     },
     results,
+    ...(Object.keys(inputs).length > 0 && { inputs: inputSources(inputs, options.secrets ?? []) }),
   };
   return applyPolicy(draft, options.policy, startedAt);
 }

@@ -110,10 +110,15 @@ export function runSection(report: Report, sources: readonly string[]): SafeHtml
       html`${report.policy.failOn === 'never' ? 'never (findings do not fail the run)' : `${report.policy.failOn} or above`}`,
     ],
   ];
+  const inputs = Object.entries(report.inputs ?? {});
   return html`<section id="run" aria-labelledby="run-h"><h2 id="run-h">Run</h2><dl class="run">${items.map(
     ([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`,
   )}</dl>${
-    sources.length > 0
+    inputs.length > 0
+      ? html`<h3>Inputs</h3><dl class="run">${inputs.map(([k, v]) => html`<dt>${k}</dt><dd><code>${v}</code></dd>`)}</dl>`
+      : ''
+  }${
+    inputs.length === 0 && sources.length > 0
       ? html`<h3>Inputs named in findings</h3><ul class="sources">${sources.map((s) => html`<li><code>${s}</code></li>`)}</ul>`
       : ''
   }</section>`;
