@@ -9,6 +9,7 @@ export type {
   ResolveMlflowUriOptions,
 } from './adapter/resolve-mlflow-uri.js';
 export { resolveMlflowUri } from './adapter/resolve-mlflow-uri.js';
+export { resolveRunDataset } from './adapter/resolve-run-dataset.js';
 export { toRunInfo } from './adapter/to-run-info.js';
 export { mlflowModelCheck } from './checks/mlflow-model-check.js';
 export { mlflowProvenanceCheck } from './checks/mlflow-provenance-check.js';

@@ -144,3 +144,34 @@ describe('resolving MLflow URIs into inputs', () => {
     });
   });
 });
+
+describe("a run's logged dataset as an input", () => {
+  const adapter = createMlflowPlugin({ client }).adapters?.[0];
+  const context = (kind: 'dataset' | 'reference') => ({
+    kind,
+    cwd: process.cwd(),
+    signal: new AbortController().signal,
+    log: silentLogger,
+  });
+
+  it('reads the training dataset of a run from its source file', async () => {
+    const uri = `mlflow-run:${ids.with_dataset.run_id}`;
+    expect(adapter?.canResolve(uri, 'dataset')).toBe(true);
+    const { dataset } = (await adapter?.resolve(uri, context('dataset'))) ?? {};
+    let rows = 0;
+    for await (const batch of dataset?.batches() ?? []) rows += batch.numRows;
+    expect(rows).toBe(ids.with_dataset.rows);
+    expect(dataset?.schema.fields.map((f) => f.name)).toEqual(['x0', 'x1', 'label']);
+    const named = await adapter?.resolve(`${uri}?dataset=train`, context('reference'));
+    expect(named?.reference?.source).toContain('dataset=train');
+  });
+
+  it('says which datasets a run has when none matches, and refuses runs of other kinds', async () => {
+    await expect(
+      adapter?.resolve(`mlflow-run:${ids.with_dataset.run_id}?dataset=nope`, context('dataset')),
+    ).rejects.toThrow(/no dataset input matches \(the run has: train\)/);
+    await expect(
+      adapter?.resolve(`mlflow-run:${ids.clean.run_id}`, context('dataset')),
+    ).rejects.toThrow(/no dataset input matches/);
+  });
+});

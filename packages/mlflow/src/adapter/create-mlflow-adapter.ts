@@ -4,6 +4,7 @@ import type { DownloadLimits } from '../client/download-artifacts.js';
 import type { MlflowClientOptions } from '../client/mlflow-settings.js';
 import { isMlflowUri } from '../mlflow-uri.js';
 import { resolveMlflowUri } from './resolve-mlflow-uri.js';
+import { resolveRunDataset } from './resolve-run-dataset.js';
 
 export interface MlflowAdapterOptions {
   /** A client to use; default one made from `clientOptions` (or the environment) on first use. */
@@ -14,16 +15,23 @@ export interface MlflowAdapterOptions {
 
 /**
  * The adapter that turns `models:/…`, `runs:/…` and `mlflow-run:…` into `artifacts` and `run`
- * inputs. Asked for `run`, it downloads nothing. Downloaded files live in a private temp folder
+ * inputs, and `mlflow-run:<id>[?dataset=<name>]` asked for `dataset`/`reference` into the run's
+ * logged dataset read from its source file. Asked for `run`, it downloads nothing. Downloaded files live in a private temp folder
  * until the input's `dispose()` or process exit.
  */
 export function createMlflowAdapter(options: MlflowAdapterOptions = {}): Adapter {
   let client = options.client;
   return {
     name: 'mlflow',
-    canResolve: (uri, kind) => isMlflowUri(uri) && (kind === 'artifacts' || kind === 'run'),
+    canResolve: (uri, kind) =>
+      (kind === 'dataset' || kind === 'reference') && uri.startsWith('mlflow-run:')
+        ? true
+        : isMlflowUri(uri) && (kind === 'artifacts' || kind === 'run'),
     async resolve(uri, context) {
       client ??= createMlflowClient(options.clientOptions);
+      if (context.kind === 'dataset' || context.kind === 'reference') {
+        return { [context.kind]: await resolveRunDataset(client, uri, { signal: context.signal }) };
+      }
       const resolved = await resolveMlflowUri(client, uri, {
         ...(context.kind === 'run' && { only: 'run' as const }),
         ...(options.limits !== undefined && { limits: options.limits }),

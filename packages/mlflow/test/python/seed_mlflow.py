@@ -160,6 +160,16 @@ def main(out_path: str) -> None:
             client.log_batch(run.info.run_id, params=params[start : start + 100])
         ids["many_params"] = {"run_id": run.info.run_id, "count": len(params)}
 
+    # A run whose training data is a local CSV file, logged as an MLflow dataset input.
+    import pandas as pd
+
+    data_path = os.path.join(os.path.dirname(os.path.abspath(out_path)), "train-data.csv")
+    frame = pd.DataFrame({"x0": x[:, 0], "x1": x[:, 1], "label": y})
+    frame.to_csv(data_path, index=False)
+    with mlflow.start_run(run_name="with-dataset") as run:
+        mlflow.log_input(mlflow.data.from_pandas(frame, source=data_path, name="train"), context="training")
+        ids["with_dataset"] = {"run_id": run.info.run_id, "path": data_path, "rows": len(frame)}
+
     ids["mlflow_version"] = mlflow.__version__
     with open(out_path, "w") as f:
         json.dump(ids, f, indent=2)

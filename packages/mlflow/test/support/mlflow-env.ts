@@ -12,6 +12,8 @@ export interface SeedIds {
   /** Copies of clean and bad for the gate tests, which write into their runs and versions. */
   gate_clean: { run_id: string; version: string };
   gate_bad: { run_id: string; version: string };
+  /** A run with a local CSV file logged as its training dataset input. */
+  with_dataset: { run_id: string; path: string; rows: number };
   experiment_id: string;
   mlflow_version: string;
 }
