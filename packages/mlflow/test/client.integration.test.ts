@@ -47,7 +47,13 @@ describe('MLflow REST client against a real tracking server', () => {
     })) {
       names.push(run.info.run_name ?? '');
     }
-    expect(names).toEqual(['clean-sklearn', 'many-params', 'pyfunc-cloudpickle', 'tampered']);
+    expect(names).toEqual([
+      'clean-sklearn',
+      'many-params',
+      'pyfunc-cloudpickle',
+      'tampered',
+      'with-dataset',
+    ]);
     const page = await client.runs.search({
       experimentIds: [ids.experiment_id],
       filter: "params.lr = '0.1'",

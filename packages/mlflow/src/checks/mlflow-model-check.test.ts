@@ -132,7 +132,7 @@ describe('mlflow.model on hand-written MLmodel files', () => {
     const files = { 'weights.bin': 'x' };
     await tester.expect(
       { inputs: { artifacts: memoryArtifacts('runs:/r/', files) } },
-      { status: 'pass', findings: [] },
+      { status: 'skip', findings: [] },
     );
     const context = makeMlflowContext({
       trackingUri: 'http://x',

@@ -144,6 +144,9 @@ export const mlflowModelCheck = defineCheck({
         message: `${uri} is a registered or logged model, but its files hold no MLmodel`,
         location: { uri },
       });
+    } else if (models.length === 0) {
+      ctx.skip(`${uri} holds no MLmodel file: not an MLflow model`);
+      return;
     }
     for (const model of models) {
       const at = { uri, member: model.path };

@@ -53,7 +53,10 @@ export const mlflowRegistryCheck = defineCheck({
     const context = mlflowContextOf(ctx.inputs);
     const tested = context?.modelVersion;
     ctx.metric('registryModel', tested !== undefined);
-    if (context === undefined || tested === undefined) return;
+    if (context === undefined || tested === undefined) {
+      ctx.skip('the artifacts are not a registered MLflow model version (give models:/<name>/<version>)');
+      return;
+    }
     const report = ruleReporter(ctx, RULES);
     const production = new Set(ctx.options.productionAliases.map((a) => a.toLowerCase()));
     const aliasesOf = (version: string) =>
