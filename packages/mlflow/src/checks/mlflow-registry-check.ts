@@ -54,7 +54,9 @@ export const mlflowRegistryCheck = defineCheck({
     const tested = context?.modelVersion;
     ctx.metric('registryModel', tested !== undefined);
     if (context === undefined || tested === undefined) {
-      ctx.skip('the artifacts are not a registered MLflow model version (give models:/<name>/<version>)');
+      ctx.skip(
+        'the artifacts are not a registered MLflow model version (give models:/<name>/<version>)',
+      );
       return;
     }
     const report = ruleReporter(ctx, RULES);
