@@ -1,5 +1,5 @@
 import { type Check, type CheckSettings, checkSettingsFrom, type Inputs } from '@mlwarden/core';
-import { loadCatalog } from './catalog.js';
+import { type Catalog, loadCatalog } from './catalog.js';
 import type { CommandContext } from './command.js';
 import { type RunAndReportOptions, runAndReport } from './run-and-report.js';
 
@@ -11,8 +11,10 @@ export async function focusedOptions(
   inputs: Inputs,
   settings: Record<string, CheckSettings> = {},
   seed?: number,
+  /** The catalog when the command already loaded it (it reads the config and imports plugins). */
+  loadedCatalog?: Catalog,
 ): Promise<RunAndReportOptions> {
-  const catalog = await loadCatalog(io.cwd, globals.config);
+  const catalog = loadedCatalog ?? (await loadCatalog(io.cwd, globals.config));
   const ids = new Set(checks.map((c) => c.meta.id));
   const configured = Object.fromEntries(
     Object.entries(checkSettingsFrom(catalog.loaded?.config ?? {})).filter(([id]) => ids.has(id)),

@@ -14,23 +14,26 @@ const rows = Array.from({ length: 400 }, (_, i) => {
 });
 writeFileSync(join(dir, 'scored.csv'), `group,region,label,prediction\n${rows.join('\n')}\n`);
 
+const fairness = (sensitive: string) =>
+  runCli(
+    [
+      'fairness',
+      'scored.csv',
+      '--label',
+      'label',
+      '--prediction',
+      'prediction',
+      '--sensitive',
+      sensitive,
+      '-f',
+      'json',
+    ],
+    dir,
+  );
+
 describe('mlwarden fairness', () => {
   it('reports the disparity with Fairlearn-named metrics', async () => {
-    const { code, stdout } = await runCli(
-      [
-        'fairness',
-        'scored.csv',
-        '--label',
-        'label',
-        '--prediction',
-        'prediction',
-        '--sensitive',
-        'group,region',
-        '-f',
-        'json',
-      ],
-      dir,
-    );
+    const { code, stdout } = await fairness('group,region');
     expect(code).toBe(1);
     const result = JSON.parse(stdout).results[0];
     expect(result.checkId).toBe('fairness.group');
@@ -39,21 +42,7 @@ describe('mlwarden fairness', () => {
   });
 
   it('ends as an error naming the column when a sensitive column is missing (exit 3)', async () => {
-    const { code, stdout } = await runCli(
-      [
-        'fairness',
-        'scored.csv',
-        '--label',
-        'label',
-        '--prediction',
-        'prediction',
-        '--sensitive',
-        'nope',
-        '-f',
-        'json',
-      ],
-      dir,
-    );
+    const { code, stdout } = await fairness('nope');
     expect(code).toBe(3);
     const result = JSON.parse(stdout).results[0];
     expect(result.status).toBe('error');

@@ -46,13 +46,14 @@ Options:
       env: io.env,
       ...(typeof values['tracking-uri'] === 'string' && { trackingUri: values['tracking-uri'] }),
     });
-    const { checks } = await loadCatalog(io.cwd, context.globals.config);
+    const catalog = await loadCatalog(io.cwd, context.globals.config);
+    const { checks } = catalog;
     const reports: Report[] = [];
     let options: Awaited<ReturnType<typeof focusedOptions>> | undefined;
     for (const uri of uris) {
       const resolved = await resolveMlflowUri(client, uri, { log: cliLogger(io) });
       try {
-        options = await focusedOptions(context, checks, resolved.inputs);
+        options = await focusedOptions(context, checks, resolved.inputs, {}, undefined, catalog);
         const report = await executeRun(options);
         reports.push(report);
         const runId = resolved.context.run?.info?.run_id;

@@ -46,7 +46,8 @@ Example (CI step):
       env: io.env,
       ...(typeof values['tracking-uri'] === 'string' && { trackingUri: values['tracking-uri'] }),
     });
-    const { checks } = await loadCatalog(io.cwd, context.globals.config);
+    const catalog = await loadCatalog(io.cwd, context.globals.config);
+    const { checks } = catalog;
     let options: Awaited<ReturnType<typeof focusedOptions>> | undefined;
     const result = await gateModelVersion(client, {
       name: parsed.name,
@@ -56,7 +57,7 @@ Example (CI step):
       logToMlflow:
         values['no-log'] === true ? false : { checks: checks.map((c) => checkInfo(c.meta)) },
       run: async (inputs) => {
-        options = await focusedOptions(context, checks, inputs);
+        options = await focusedOptions(context, checks, inputs, {}, undefined, catalog);
         return executeRun(options);
       },
     });
