@@ -5,6 +5,12 @@
  *
  *   npm run bench -w @mlwarden/checks -- [--rows 10000000] [--modes exact,sketch] [--no-python]
  *                                       [--scipy-functions] [--repeat 1] [--evidently]
+ *                                       [--no-e2e] [--cold]
+ *
+ * End to end (default; `--no-e2e` skips it): wall-clock time from process start to report written
+ * of `mlwarden data drift` (the built CLI) and of the numpy/scipy baseline script, beside a plain
+ * sequential read of the bytes of both files in a fresh process. `--cold` evicts both files from
+ * the page cache before each end-to-end measurement (posix_fadvise), as on a first run.
  *
  * The baseline sorts each column once with numpy and computes KS, Wasserstein and PSI from one
  * merge, with SciPy's formulas (`drift_baseline.py`); its values equal SciPy's functions for more
@@ -15,6 +21,8 @@
  * to <repo>/.bench-data (git-ignored) and reused.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CheckResult, openArrowIpcDataset, runChecks } from '@mlwarden/core';
@@ -30,6 +38,8 @@ interface Args {
   evidently: boolean;
   scipyFunctions: boolean;
   repeat: number;
+  e2e: boolean;
+  cold: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -40,6 +50,8 @@ function parseArgs(argv: string[]): Args {
     evidently: false,
     scipyFunctions: false,
     repeat: 1,
+    e2e: true,
+    cold: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -52,6 +64,12 @@ function parseArgs(argv: string[]): Args {
       continue;
     } else if (flag === '--scipy-functions') {
       args.scipyFunctions = true;
+      continue;
+    } else if (flag === '--no-e2e') {
+      args.e2e = false;
+      continue;
+    } else if (flag === '--cold') {
+      args.cold = true;
       continue;
     } else if (flag === '--evidently') {
       args.evidently = true;
@@ -134,6 +152,126 @@ function compare(metrics: Metrics, baseline: Record<string, Record<string, numbe
   return worst;
 }
 
+/** Drops a file from the page cache, so the next read comes from disk. */
+function evict(file: string): void {
+  execFileSync('python3', [
+    '-c',
+    'import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED); os.close(fd)',
+    file,
+  ]);
+}
+
+interface Timed {
+  wall: number;
+  /** User + system CPU seconds and peak RSS of the process, where GNU time is available. */
+  cpu?: number;
+  rssMB?: number;
+}
+
+const GNU_TIME = '/usr/bin/time';
+
+/** Runs a command to completion and measures it from process start to exit. */
+function timed(command: string, argv: string[]): Timed {
+  const withTime = existsSync(GNU_TIME);
+  const started = performance.now();
+  const out = withTime
+    ? spawnSync(GNU_TIME, ['-f', 'TIMED %U %S %M', command, ...argv], { encoding: 'utf8' })
+    : spawnSync(command, argv, { encoding: 'utf8' });
+  const wall = (performance.now() - started) / 1000;
+  if (out.status !== 0 && out.status !== 1) {
+    throw new Error(`${command} ${argv.join(' ')} failed (${out.status}):\n${out.stderr}`);
+  }
+  const line = /TIMED ([\d.]+) ([\d.]+) (\d+)/.exec(out.stderr ?? '');
+  if (line === null) return { wall };
+  return {
+    wall,
+    cpu: Number(line[1]) + Number(line[2]),
+    rssMB: Number(line[3]) / 1024,
+  };
+}
+
+/** A fresh Node process that reads both files front to back through one 8 MiB buffer. */
+const READ_SCRIPT = `const fs=require('node:fs');const b=Buffer.allocUnsafe(8<<20);let t=0;for(const f of process.argv.slice(1)){const fd=fs.openSync(f,'r');for(;;){const n=fs.readSync(fd,b,0,b.length,null);if(n===0)break;t+=n;}fs.closeSync(fd);}`;
+
+function endToEnd(args: Args, reference: string, current: string) {
+  const cli = join(repo, 'packages/cli/bin.js');
+  if (!existsSync(join(repo, 'packages/cli/dist/main.js'))) {
+    throw new Error('the end-to-end measurement runs the built CLI: run `npm run build` first');
+  }
+  const files = [reference, current];
+  const prepare = () => {
+    if (args.cold) for (const f of files) evict(f);
+  };
+  const out = mkdtempSync(join(tmpdir(), 'mlwarden-drift-bench-'));
+  const rows: [string, Timed][] = [];
+  try {
+    for (let r = 0; r < args.repeat; r++) {
+      prepare();
+      rows.push([
+        'plain read of both files (bytes, fresh process)',
+        timed(process.execPath, ['-e', READ_SCRIPT, ...files]),
+      ]);
+      if (args.python) {
+        prepare();
+        rows.push([
+          'numpy/scipy baseline script (baseline)',
+          timed(pythonOf('scipy'), [join(here, 'drift_baseline.py'), ...files, 'fast']),
+        ]);
+      }
+      for (const mode of args.modes) {
+        prepare();
+        const report = join(out, `${mode}.json`);
+        rows.push([
+          `mlwarden data drift --mode ${mode === 'sketch' ? 'auto' : mode}`,
+          timed(process.execPath, [
+            cli,
+            'data',
+            'drift',
+            '--reference',
+            reference,
+            '--current',
+            current,
+            '--mode',
+            mode === 'sketch' ? 'auto' : mode,
+            '--quiet',
+            '--format',
+            'json',
+            '--output',
+            `json=${report}`,
+          ]),
+        ]);
+      }
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  const median = (name: string, pick: (t: Timed) => number | undefined) => {
+    const xs = rows
+      .filter(([n]) => n === name)
+      .map(([, t]) => pick(t))
+      .filter((x): x is number => x !== undefined)
+      .sort((a, b) => a - b);
+    return xs.length === 0 ? undefined : xs[xs.length >> 1];
+  };
+  const names = [...new Set(rows.map(([n]) => n))];
+  const baseline = median('numpy/scipy baseline script (baseline)', (t) => t.wall);
+  const read = median(names[0] as string, (t) => t.wall) as number;
+  console.log(
+    `\nEnd to end, process start to report written (${cpus().length} cores, ${args.cold ? 'cold' : 'warm'} page cache, median of ${args.repeat}):`,
+  );
+  console.log(
+    '| process | wall s | CPU s | peak RSS MB | vs baseline (wall) | x plain read |\n|---|---:|---:|---:|---:|---:|',
+  );
+  for (const name of names) {
+    const wall = median(name, (t) => t.wall) as number;
+    const cpu = median(name, (t) => t.cpu);
+    const rss = median(name, (t) => t.rssMB);
+    console.log(
+      `| ${name} | ${wall.toFixed(2)} | ${cpu?.toFixed(2) ?? '—'} | ${rss?.toFixed(0) ?? '—'} | ${baseline === undefined || name === names[0] ? '' : `${(baseline / wall).toFixed(2)}x`} | ${(wall / read).toFixed(2)} |`,
+    );
+  }
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const generatorPath = join(repo, 'packages/core/bench/generate-data.mjs');
@@ -184,6 +322,7 @@ async function main() {
     ]);
   }
   const base = rows.find((r) => r[0].endsWith('(baseline)'));
+  console.log('\nIn process (files read, checks run; package loading not counted):');
   console.log(`\n${args.rows.toLocaleString('en')} rows x (8 float64 + 1 dictionary[50]) per file`);
   console.log(
     '| implementation | wall s | CPU s | speed-up (wall) | speed-up (CPU) | notes |\n|---|---:|---:|---:|---:|---|',
@@ -195,6 +334,7 @@ async function main() {
       `| ${name} | ${seconds.toFixed(2)} | ${cpuSeconds.toFixed(2)} | ${wall} | ${cpu} | ${note} |`,
     );
   }
+  if (args.e2e) endToEnd(args, reference, current);
 }
 
 await main();

@@ -1,6 +1,7 @@
 import { type Check, type CheckSettings, checkSettingsFrom, type Inputs } from '@mlwarden/core';
-import { type Catalog, loadCatalog } from './catalog.js';
+import type { Catalog } from './catalog.js';
 import type { CommandContext } from './command.js';
+import { loadConfig } from './load-config.js';
 import { type RunAndReportOptions, runAndReport } from './run-and-report.js';
 
 /** Run options for a fixed set of checks, with the config file's policy and settings for them. */
@@ -12,9 +13,11 @@ export async function focusedOptions(
   settings: Record<string, CheckSettings> = {},
   seed?: number,
   /** The catalog when the command already loaded it (it reads the config and imports plugins). */
-  loadedCatalog?: Catalog,
+  loadedCatalog?: Pick<Catalog, 'loaded' | 'plugins'>,
 ): Promise<RunAndReportOptions> {
-  const catalog = loadedCatalog ?? (await loadCatalog(io.cwd, globals.config));
+  // A focused command gets its checks and inputs from its caller: of the plugins, only the
+  // configured ones can add something (reporters), so the built-in ones are not imported.
+  const catalog = loadedCatalog ?? (await configuredPlugins(io.cwd, globals.config));
   const ids = new Set(checks.map((c) => c.meta.id));
   const configured = Object.fromEntries(
     Object.entries(checkSettingsFrom(catalog.loaded?.config ?? {})).filter(([id]) => ids.has(id)),
@@ -42,6 +45,11 @@ export async function focusedOptions(
       seed: seed ?? catalog.loaded?.config.seed,
     }),
   };
+}
+
+async function configuredPlugins(cwd: string, configPath: string | undefined) {
+  const loaded = await loadConfig(cwd, configPath);
+  return { loaded, plugins: loaded?.plugins ?? [] };
 }
 
 /**

@@ -143,3 +143,5 @@ export { isSeverity, meetsThreshold, SEVERITIES, severityRank } from './severity
 export type { Taxonomy, TaxonomyEntry } from './taxonomy.js';
 export { describeTaxonomyId, mergeTaxonomy, taxonomyProblems } from './taxonomy.js';
 export { VERSION } from './version.js';
+export type { WorkerEntry } from './workers/worker-entry.js';
+export { workerEntry } from './workers/worker-entry.js';

@@ -17,6 +17,8 @@ export interface CollectOptions {
   maxRows: number;
   signal: AbortSignal;
   onBatch?: (rows: number) => void;
+  /** Collect numeric values into SharedArrayBuffers (for worker threads) when the row count is known. */
+  shared?: boolean;
 }
 
 /** The chunk of column `name` in a batch, looked up by name (batches may be projected). */
@@ -35,7 +37,9 @@ export async function collectColumns(
 ): Promise<CollectedColumns> {
   const expected =
     dataset.numRows === undefined ? undefined : Math.min(dataset.numRows, options.maxRows);
-  const numeric = new Map(options.numeric.map((name) => [name, new NumericColumn(expected)]));
+  const numeric = new Map(
+    options.numeric.map((name) => [name, new NumericColumn(expected, options.shared)]),
+  );
   const categorical = new Map(options.categorical.map((name) => [name, new CategoryCounter()]));
   const columns = [...options.numeric, ...options.categorical];
   let rows = 0;

@@ -7,7 +7,8 @@ import { validityOf } from './_validity.js';
  * nulls, NaN, +Infinity and −Infinity. With the row count known up front, values are copied into
  * one preallocated Float64Array, so that record batches can be released as soon as they are read
  * (keeping them alive costs more in garbage collection than the copy); otherwise chunks are kept,
- * zero-copy where possible.
+ * zero-copy where possible. With `shared`, the preallocated storage is a SharedArrayBuffer, so
+ * that worker threads can read the values without a copy.
  */
 export class NumericColumn {
   private chunks: Float64Array[] = [];
@@ -22,16 +23,26 @@ export class NumericColumn {
   positiveInfinity = 0;
   negativeInfinity = 0;
 
-  constructor(expectedRows?: number) {
-    if (expectedRows !== undefined && expectedRows > 0)
-      this.buffer = new Float64Array(expectedRows);
+  constructor(
+    expectedRows?: number,
+    private readonly shared = false,
+  ) {
+    if (expectedRows !== undefined && expectedRows > 0) this.buffer = this.allocate(expectedRows);
+  }
+
+  private allocate(length: number): Float64Array<ArrayBuffer> {
+    if (!this.shared) return new Float64Array(length);
+    // Typed as ArrayBuffer-backed: the views are only read, never detached or transferred.
+    return new Float64Array(
+      new SharedArrayBuffer(length * 8),
+    ) as unknown as Float64Array<ArrayBuffer>;
   }
 
   /** Where the next `n` values go: the preallocated buffer (grown if needed), or a new chunk. */
   private target(n: number): { out: Float64Array; at: number } {
     if (this.buffer === undefined) return { out: new Float64Array(n), at: 0 };
     if (this.length + n > this.buffer.length) {
-      const grown = new Float64Array(Math.max(this.length + n, this.buffer.length * 2));
+      const grown = this.allocate(Math.max(this.length + n, this.buffer.length * 2));
       grown.set(this.buffer.subarray(0, this.length));
       this.buffer = grown;
     }

@@ -210,6 +210,36 @@ describe('data.drift with a large reference (distance tests)', () => {
   });
 });
 
+describe('data.drift in worker threads', () => {
+  it('gives the same metrics on 2 worker threads as on the calling thread, in every mode', async () => {
+    const n = 150_000;
+    const ref = {
+      stable: draw(n, gaussian(21)),
+      moved: draw(n, gaussian(22)),
+      colour: colours(n, 23, [1, 1, 1, 1]),
+    };
+    const cur = {
+      stable: draw(n, gaussian(24, 0.01)),
+      moved: draw(n, gaussian(25, 0.5, 1.3)),
+      colour: colours(n, 26, [1, 2, 1, 1]),
+    };
+    for (const mode of ['exact', 'sketch'] as const) {
+      // Known row counts collect into shared memory; unknown ones send copies of the chunks.
+      for (const numRows of [true, false]) {
+        const inputs = () => ({
+          reference: testDataset(table(ref), { numRows, batchRows: 65_536 }),
+          dataset: testDataset(table(cur), { numRows, batchRows: 65_536 }),
+        });
+        const one = await tester.run({ inputs: inputs(), options: { mode, workers: 1 } });
+        const two = await tester.run({ inputs: inputs(), options: { mode, workers: 2 } });
+        expect(two.status).toBe(one.status);
+        expect(two.metrics).toEqual(one.metrics);
+        expect(numericOf(two, 'moved').ks.statistic).toBeGreaterThan(0.1);
+      }
+    }
+  });
+});
+
 describe('data.drift on bad input', () => {
   it('reports schema mismatches and compares the rest', async () => {
     const reference = new Table({

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { type Dataset, defineCheck, type Json } from '@mlwarden/core';
 import type { Field } from 'apache-arrow';
 import { collectColumns } from '../arrow/_collect-columns.js';
@@ -7,13 +8,20 @@ import { findPii } from '../pii/find-pii.js';
 import { chiSquare } from '../stats/chi-square.js';
 import { jensenShannon } from '../stats/jensen-shannon.js';
 import { formatNumber, jsonNumber } from './_format.js';
+import { numericDriftAll } from './_numeric-drift-all.js';
 import { type DriftOptions, driftOptions } from './drift-options.js';
-import { numericDrift } from './numeric-drift.js';
 
 type Role = 'numeric' | 'categorical' | 'unsupported';
 
 /** Categorical columns with at most this many categories get a histogram in the metrics. */
 const HISTOGRAM_CATEGORIES = 30;
+/** With `workers: auto`, below this many numeric values in total the calling thread is faster. */
+const WORKERS_FROM_VALUES = 1_000_000;
+
+function workerCount(option: DriftOptions['workers'], columns: number, values: number): number {
+  if (option !== 'auto') return option;
+  return values < WORKERS_FROM_VALUES ? 1 : Math.min(availableParallelism(), columns);
+}
 
 function roleOf(field: Field, options: DriftOptions): Role {
   const kind = columnKind(field.type);
@@ -152,6 +160,7 @@ export const dataDriftCheck = defineCheck({
         maxRows: options.maxRows,
         signal: ctx.signal,
         onBatch: (rows) => ctx.progress(rows, data.numRows, `reading ${label}`),
+        shared: options.workers === 'auto' || options.workers > 1,
       });
     const ref = await read(reference, 'reference');
     const cur = await read(current, 'current');
@@ -187,9 +196,10 @@ export const dataDriftCheck = defineCheck({
     const total = plan.numeric.length + plan.categorical.length;
     let done = 0;
 
+    // Columns with values on both sides are compared (in worker threads when large); the others
+    // get their finding here.
+    const comparable: { name: string; a: NumericColumn; b: NumericColumn }[] = [];
     for (const name of plan.numeric) {
-      ctx.signal.throwIfAborted();
-      ctx.progress(done++, total, `comparing ${name}`);
       const a = ref.numeric.get(name) as NumericColumn;
       const b = cur.numeric.get(name) as NumericColumn;
       for (const [label, column] of [
@@ -217,15 +227,31 @@ export const dataDriftCheck = defineCheck({
           key: side,
         });
         skipped[name] = `no finite values in the ${side} dataset`;
+        done++;
         continue;
       }
-      const values = numericDrift(a.valueChunks(), b.valueChunks(), {
+      comparable.push({ name, a, b });
+    }
+    const totalValues = comparable.reduce((sum, c) => sum + c.a.length + c.b.length, 0);
+    const computed = await numericDriftAll(
+      comparable.map(({ a, b }) => ({ reference: a.valueChunks(), current: b.valueChunks() })),
+      {
         mode,
         ksMethod: 'auto',
         psiBins: options.psiBins,
         psiFloor: options.psiFloor,
         seed: ctx.seed,
-      });
+      },
+      {
+        workers: workerCount(options.workers, comparable.length, totalValues),
+        signal: ctx.signal,
+        onDone: (finished) => ctx.progress(done + finished, total, 'comparing numeric columns'),
+      },
+    );
+    done += comparable.length;
+
+    for (const [index, { name, a, b }] of comparable.entries()) {
+      const values = computed[index] as (typeof computed)[number];
       const test = chooseTest(options.numericTest, small, 'ks', 'wasserstein');
       const isDrift =
         test === 'ks'

@@ -74,6 +74,12 @@ export const driftOptions = z
       .positive()
       .default(100_000_000)
       .describe('Rows read from each dataset at most; beyond it the result is incomplete.'),
+    workers: z
+      .union([z.literal('auto'), z.number().int().min(1).max(64)])
+      .default('auto')
+      .describe(
+        'Worker threads that compare numeric columns in parallel (each column whole on one thread, so values do not depend on it). `auto`: one per core, for datasets of at least a million values; 1: the calling thread only.',
+      ),
     maxCategories: z
       .number()
       .int()

@@ -1,11 +1,10 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { RecordBatch } from 'apache-arrow';
 import { InputError } from '../errors/input-error.js';
 import { MlwardenError } from '../errors/mlwarden-error.js';
 import type { Dataset } from '../inputs.js';
+import { workerEntry } from '../workers/worker-entry.js';
 import type { SchemaLike } from './_arrow-shape.js';
 import { loadArrow } from './_load-arrow.js';
 import { type PartitionPlan, partitionPlanOf } from './_partitions.js';
@@ -132,31 +131,6 @@ function selectedSchema(dataset: Dataset, columns: readonly string[] | undefined
   return { fields: fields.filter((f) => wanted.has(f.name)) };
 }
 
-/** How to start the worker: the compiled sibling, or (from TypeScript sources) through tsx. */
-function workerEntry(): { entry: string | URL; options: WorkerOptions } {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { entry: new URL('./_profile-worker.js', here), options: {} };
-  // Running from the TypeScript sources (tests, monorepo development): Node cannot load .ts
-  // files in a worker by itself, so the worker registers the tsx loader first.
-  let api: string;
-  try {
-    // require.resolve gives tsx's CommonJS build; the ES module sits beside it.
-    api = pathToFileURL(
-      createRequire(here)
-        .resolve('tsx/esm/api')
-        .replace(/\.cjs$/, '.mjs'),
-    ).href;
-  } catch (cause) {
-    throw new InputError('profiling with workers from TypeScript sources needs the tsx package', {
-      cause,
-      hint: 'build the package (npm run build) or install tsx',
-    });
-  }
-  const target = new URL('./_profile-worker.ts', here).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(target)}); });`;
-  return { entry: code, options: { eval: true } };
-}
-
 function rebuildError(error: {
   name: string;
   code?: string;
@@ -183,7 +157,7 @@ function startWorker(
   task: FileTask | StreamTask,
   onReply: (reply: Extract<WorkerReply, { type: 'progress' }>) => void,
 ): RunningWorker {
-  const { entry, options } = workerEntry();
+  const { entry, options } = workerEntry(import.meta.url, '_profile-worker');
   const worker = new Worker(entry, { ...options, workerData: task });
   const done = new Promise<DatasetProfile>((resolve, reject) => {
     let settled = false;
