@@ -63,28 +63,39 @@ export async function profileArrowFilePart(
             readSync(fd, buffer, 0, length, position)
         : async (buffer: Uint8Array, length: number, position: number) =>
             (await handle.read(buffer, 0, length, position)).bytesRead;
-      const fast = new IpcBatchReader(
-        arrow,
-        schema,
-        reader.dictionaries,
-        readAt,
-        part.source,
-        part.columns,
+      // Asynchronous reads run on libuv's thread pool: with two readers (each with its own
+      // buffer) the next batch is read while this one is profiled.
+      const readers = [0, 1].map(
+        () =>
+          new IpcBatchReader(arrow, schema, reader.dictionaries, readAt, part.source, part.columns),
       );
-      for (let index = part.start; index < part.end; index++) {
-        options.signal?.throwIfAborted();
-        const block = reader.footer.getRecordBatch(index);
+      const footer = reader.footer;
+      const readBatch = (index: number) => {
+        const block = footer.getRecordBatch(index);
         if (!block)
           throw new InputError(`${part.source} has no record batch ${index}`, {
             hint: 'write the file again',
           });
-        const batch = await fast.read(index, {
+        return (readers[options.blocking ? 0 : index & 1] as IpcBatchReader).read(index, {
           offset: Number(block.offset),
           metaDataLength: block.metaDataLength,
           bodyLength: Number(block.bodyLength),
         });
+      };
+      let next = part.start < part.end ? readBatch(part.start) : undefined;
+      for (let index = part.start; index < part.end; index++) {
+        options.signal?.throwIfAborted();
+        const batch = await (next as ReturnType<typeof readBatch>);
+        const more = index + 1 < part.end;
+        if (more && !options.blocking) {
+          next = readBatch(index + 1);
+          // Handled when awaited; this keeps an early rejection from being reported as unhandled.
+          next.catch(() => undefined);
+        }
         profile.addBatch(batch);
         options.onBatch?.(batch.numRows);
+        // A blocking read uses the one buffer that `batch` points into: only after profiling it.
+        if (more && options.blocking) next = readBatch(index + 1);
       }
       return profile;
     }
