@@ -78,6 +78,7 @@ export type { ProfileDatasetOptions, ProfileProgress } from './data/profile-data
 export { profileDataset } from './data/profile-dataset.js';
 export type { TextDatasetOptions } from './data/text-dataset.js';
 export { openCsvDataset, openNdjsonDataset } from './data/text-dataset.js';
+export { transientBatches } from './data/transient-batches.js';
 export { ConfigError } from './errors/config-error.js';
 export { InputError } from './errors/input-error.js';
 export type { ErrorCode, MlwardenErrorOptions } from './errors/mlwarden-error.js';

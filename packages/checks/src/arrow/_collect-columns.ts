@@ -1,4 +1,4 @@
-import { type Dataset, InputError } from '@mlwarden/core';
+import { type Dataset, InputError, transientBatches } from '@mlwarden/core';
 import type { Data, RecordBatch } from 'apache-arrow';
 import { CategoryCounter } from './_category-counter.js';
 import { NumericColumn } from './_numeric-column.js';
@@ -44,7 +44,13 @@ export async function collectColumns(
   const columns = [...options.numeric, ...options.categorical];
   let rows = 0;
   let truncated = false;
-  for await (let batch of dataset.batches({ columns, signal: options.signal })) {
+  // Values are copied out of each batch, so a whole-file read can use transient batches (reused
+  // buffers, read ahead); a read that may stop early slices batches, which needs real ones.
+  const whole = dataset.numRows !== undefined && dataset.numRows <= options.maxRows;
+  const batches = whole
+    ? (transientBatches(dataset, { columns, signal: options.signal }) as AsyncIterable<RecordBatch>)
+    : dataset.batches({ columns, signal: options.signal });
+  for await (let batch of batches) {
     options.signal.throwIfAborted();
     if (rows + batch.numRows > options.maxRows) {
       batch = batch.slice(0, options.maxRows - rows);
