@@ -5,8 +5,9 @@ export default mergeConfig(
   shared,
   defineConfig({
     test: {
-      // Starts a real MLflow server (and one with basic-auth) and seeds it; see the file.
-      globalSetup: ['test/global-setup.ts'],
+      // Starts a real MLflow server (and one with basic-auth) and seeds it; then serves small
+      // scikit-learn models with `mlflow models serve` for the scoring-target tests. See the files.
+      globalSetup: ['test/global-setup.ts', 'test/scoring-setup.ts'],
     },
   }),
 );

@@ -71,3 +71,17 @@ export { logReportToMlflow, MLWARDEN_TAGS } from './log-report-to-mlflow.js';
 export { createMlflowPlugin, mlflowChecks, mlflowPlugin } from './mlflow-plugin.js';
 export type { MlflowUri } from './mlflow-uri.js';
 export { isMlflowUri, parseMlflowUri } from './mlflow-uri.js';
+export type {
+  MlflowScoringOptions,
+  MlflowScoringTarget,
+  ScoringStats,
+} from './scoring/create-mlflow-scoring-target.js';
+export { createMlflowScoringTarget } from './scoring/create-mlflow-scoring-target.js';
+export type { OpenMlflowScoringOptions } from './scoring/mlflow-scoring-uri.js';
+export {
+  isMlflowScoringUri,
+  MLFLOW_SCORING_ENV,
+  MLFLOW_SCORING_URI_PARAMS,
+  openMlflowScoringTarget,
+  parseMlflowScoringUri,
+} from './scoring/mlflow-scoring-uri.js';
