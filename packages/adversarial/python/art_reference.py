@@ -7,6 +7,7 @@ the answer goes to WORKDIR/response.json and more raw arrays. Commands:
   logistic  train scikit-learn LogisticRegression, attack it with ART FGSM and PGD
   mlp       PGD robust accuracy of a Keras MLP/CNN with given weights (TensorFlowV2Classifier)
   hsj       ART HopSkipJump through a query-counting BlackBoxClassifier
+  square    ART SquareAttack (L-inf or L2) on an MLP's softmax scores, rows as 8x8x1 images
 """
 
 import json
@@ -136,22 +137,48 @@ def mlp(workdir: Path, req):
     return out
 
 
+def mlp_scores(weights, batch):
+    """Softmax scores of a ReLU MLP given as [kernel, bias, ...] weights, on flattened rows."""
+    h = batch.reshape(len(batch), -1).astype(np.float32)
+    for i in range(0, len(weights) - 2, 2):
+        h = np.maximum(h @ weights[i] + weights[i + 1], 0)
+    z = h @ weights[-2] + weights[-1]
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def counted_mlp(workdir: Path, req):
+    """The request's MLP as a query-counting scoring function, its rows and its query counter."""
+    weights = [load(workdir, w) for w in req["weights"]]
+    x, y = load(workdir, req["x"]), load(workdir, req["y"])
+    queries = {"n": 0}
+
+    def scores(batch):
+        queries["n"] += len(batch)
+        return mlp_scores(weights, batch)
+
+    return weights, scores, x, y, queries
+
+
+def summary(weights, adv, x, y, norm, queries):
+    """Which rows the attack fooled and how far it moved them (the check itself is not counted)."""
+    adv = adv.reshape(x.shape)
+    pred = np.argmax(mlp_scores(weights, adv), axis=1)
+    diff = (adv - x).reshape(len(x), -1)
+    norms = np.abs(diff).max(axis=1) if norm == np.inf else np.linalg.norm(diff, axis=1)
+    return {"norms": norms.tolist(), "fooled": (pred != y).astype(int).tolist(), "queries": queries["n"]}
+
+
 def hsj(workdir: Path, req):
     from art.attacks.evasion import HopSkipJump
     from art.estimators.classification import BlackBoxClassifier
 
-    weights = [load(workdir, w) for w in req["weights"]]
-    x, y = load(workdir, req["x"]), load(workdir, req["y"])
+    weights, scores, x, y, queries = counted_mlp(workdir, req)
     nb = req["classes"]
-    queries = {"n": 0}
 
     def predict(batch):
-        queries["n"] += len(batch)
-        h = batch.reshape(len(batch), -1).astype(np.float32)
-        for i in range(0, len(weights) - 2, 2):
-            h = np.maximum(h @ weights[i] + weights[i + 1], 0)
-        z = h @ weights[-2] + weights[-1]
-        return np.eye(nb)[np.argmax(z, axis=1)]
+        return np.eye(nb)[np.argmax(scores(batch), axis=1)]
 
     classifier = BlackBoxClassifier(predict, x.shape[1:], nb, clip_values=tuple(req["clip"]))
     norm = np.inf if req["norm"] == "inf" else 2
@@ -168,22 +195,42 @@ def hsj(workdir: Path, req):
     start = time.perf_counter()
     adv = attack.generate(x=x, y=np.eye(nb)[y])
     seconds = time.perf_counter() - start
-    pred = np.argmax(predict(adv), axis=1)
-    queries["n"] -= len(adv)
-    diff = (adv - x).reshape(len(x), -1)
-    norms = np.abs(diff).max(axis=1) if norm == np.inf else np.linalg.norm(diff, axis=1)
-    return {
-        "norms": norms.tolist(),
-        "fooled": (pred != y).astype(int).tolist(),
-        "queries": queries["n"],
-        "seconds": seconds,
-    }
+    return {**summary(weights, adv, x, y, norm, queries), "seconds": seconds}
+
+
+def square(workdir: Path, req):
+    import random
+
+    from art.attacks.evasion import SquareAttack
+    from art.estimators.classification.blackbox import BlackBoxClassifierNeuralNetwork
+
+    weights, scores, x, y, queries = counted_mlp(workdir, req)
+    nb = req["classes"]
+    shape = tuple(req["imageShape"])
+    classifier = BlackBoxClassifierNeuralNetwork(
+        scores, shape, nb, channels_first=False, clip_values=tuple(req["clip"])
+    )
+    norm = np.inf if req["norm"] == "inf" else 2
+    attack = SquareAttack(
+        classifier,
+        norm=norm,
+        eps=req["eps"],
+        max_iter=req["maxIter"],
+        p_init=req["pInit"],
+        nb_restarts=1,
+        batch_size=len(x),
+        verbose=False,
+    )
+    np.random.seed(req["seed"])
+    random.seed(req["seed"])
+    adv = attack.generate(x=x.reshape((len(x), *shape)), y=np.eye(nb)[y])
+    return summary(weights, adv, x, y, norm, queries)
 
 
 def main():
     command, workdir = sys.argv[1], Path(sys.argv[2])
     req = json.loads((workdir / "request.json").read_text())
-    handler = {"logistic": logistic, "mlp": mlp, "hsj": hsj}[command]
+    handler = {"logistic": logistic, "mlp": mlp, "hsj": hsj, "square": square}[command]
     (workdir / "response.json").write_text(json.dumps(handler(workdir, req)))
 
 

@@ -1,6 +1,21 @@
-import type { ModelTarget } from '@mlwarden/core';
+import { MlwardenError, type ModelTarget } from '@mlwarden/core';
 import type { Norm } from './_projector.js';
 import { QueryBudgetError } from './query-budget-error.js';
+
+/**
+ * True for an error about the attack's inputs — a model that cannot answer (no gradient for an
+ * op, a wrong input shape), rows that do not fit it — which ends the run as the caller's problem.
+ * Budget exhaustion, aborts and failing endpoints are not: they stop the attack with partial
+ * results. (`InputError.isInstance` would not do: like every `isInstance`, it accepts any
+ * MlwardenError, including the budget's.)
+ */
+export function isAttackInputError(error: unknown): boolean {
+  return (
+    MlwardenError.isInstance(error) &&
+    !QueryBudgetError.is(error) &&
+    (error.name === 'InputError' || error.code === 'MLW_MODEL_NO_GRADIENT')
+  );
+}
 
 /** Rows to attack, row-major, with their true labels. */
 export interface LabelledRows {

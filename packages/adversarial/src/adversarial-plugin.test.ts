@@ -97,6 +97,35 @@ describe('robustness.evasion', () => {
     expect(result.metrics.queries as number).toBeLessThanOrEqual(1500);
   });
 
+  it('runs the L2 square attack on a score-only target when configured with norm 2', async () => {
+    const result = await tester.expect(
+      {
+        inputs: { model: blackBox(target, true), dataset: testTable },
+        options: {
+          label: 'digit',
+          attack: 'square',
+          norm: '2',
+          epsilons: [0.5, 1.5],
+          epsilon: 1.5,
+          iterations: 100,
+          minRobustAccuracy: 0.5,
+          maxRows: 40,
+          constraints: { defaultBounds: [0, 1] },
+        },
+      },
+      {
+        status: 'fail',
+        findings: [{ rule: 'low-robust-accuracy', message: /square attack \(L2, epsilon 1.5\)/ }],
+      },
+    );
+    expect(result.metrics.attack).toBe('square');
+    expect(result.metrics.norm).toBe('2');
+    const curve = result.metrics.curve as { robustAccuracy: number; meanPerturbation: number }[];
+    expect(curve[1]?.robustAccuracy).toBeLessThan(curve[0]?.robustAccuracy as number);
+    expect(curve[1]?.meanPerturbation).toBeLessThanOrEqual(1.5);
+    expect(result.findings[0]?.taxonomy.atlas).toContain('AML.T0043.001');
+  });
+
   it('names a missing label column', async () => {
     const result = await tester.run({
       inputs: { model: target, dataset: testTable },

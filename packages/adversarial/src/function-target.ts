@@ -1,4 +1,5 @@
 import { ConfigError, type FeatureSpec, InputError, type ModelTarget } from '@mlwarden/core';
+import { argmaxRow } from './_argmax.js';
 
 /** What a plain prediction function returns for `n` rows. */
 export interface FunctionPrediction {
@@ -69,14 +70,7 @@ export function createFunctionTarget(options: FunctionTargetOptions): ModelTarge
       } else if (probabilities !== undefined) {
         const k = n === 0 ? 0 : probabilities.length / n;
         labels = new Int32Array(n);
-        for (let i = 0; i < n; i++) {
-          let best = 0;
-          for (let c = 1; c < k; c++) {
-            if ((probabilities[i * k + c] as number) > (probabilities[i * k + best] as number))
-              best = c;
-          }
-          labels[i] = best;
-        }
+        for (let i = 0; i < n; i++) labels[i] = argmaxRow(probabilities, i, k);
       } else {
         throw new InputError(`${source} returned neither labels nor probabilities`);
       }

@@ -22,6 +22,7 @@ export {
   membershipInferenceCheck,
   membershipInferenceOptions,
 } from './membership-inference-check.js';
+export { MissingGradientError } from './missing-gradient-error.js';
 export type {
   ExtractionOptions,
   ExtractionPoint,
@@ -32,6 +33,12 @@ export type {
 export { EXTRACTION_STRATEGIES, modelExtraction } from './model-extraction.js';
 export type { ModelExtractionOptions } from './model-extraction-check.js';
 export { modelExtractionCheck, modelExtractionOptions } from './model-extraction-check.js';
+export type {
+  OnnxModelTarget,
+  OnnxModelTargetOptions,
+  OnnxRuntimeName,
+} from './onnx-model-target.js';
+export { createOnnxModelTarget } from './onnx-model-target.js';
 export type { PgdOptions } from './pgd.js';
 export { fgsm, pgd } from './pgd.js';
 export { QueryBudgetError } from './query-budget-error.js';

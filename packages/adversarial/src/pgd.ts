@@ -3,6 +3,7 @@ import {
   type AttackOutcome,
   type AttackRunOptions,
   emptyOutcome,
+  isAttackInputError,
   type LabelledRows,
   queryCounter,
   recordChunk,
@@ -201,6 +202,9 @@ export async function pgd(
       recordChunk(outcome, from, best, predicted, labels, n, options.onProgress);
     }
   } catch (error) {
+    // A model that cannot answer (no gradient for an op, wrong input) is the caller's problem;
+    // budget exhaustion, aborts and transient failures end the run with partial results.
+    if (isAttackInputError(error)) throw error;
     outcome.stopped = stopOf(error, signal);
   }
   outcome.queries = spent();

@@ -33,7 +33,10 @@ export const robustnessEvasionOptions = z.object({
     .max(1)
     .default(0.5)
     .describe('Fail when robust accuracy at `epsilon` is below this.'),
-  norm: z.enum(['inf', '2']).optional().describe('Perturbation norm. Default inf (hsj: 2).'),
+  norm: z
+    .enum(['inf', '2'])
+    .optional()
+    .describe('Perturbation norm, inf or 2, for every attack. Default inf (hsj: 2).'),
   iterations: z
     .number()
     .int()

@@ -132,6 +132,26 @@ describe('black-box attacks', () => {
     expect(covered).toBeLessThan(30);
   });
 
+  it('stops the square attack and PGD at the budget too, instead of failing the run', async () => {
+    const rows = first(test, 20);
+    for (const [attack, model] of [
+      ['square', blackBox(target, true)],
+      ['pgd', target],
+    ] as const) {
+      const limited = limitQueries(model, { budget: 400 });
+      const result = await runEvasion(limited, rows, {
+        attack,
+        epsilons: [0.05, 0.1],
+        iterations: 200,
+        constraints: bounds,
+      });
+      expect([attack, result.stopped?.kind]).toEqual([attack, 'budget']);
+      expect(result.complete).toBe(false);
+      expect(limited.queries.used).toBeLessThanOrEqual(400);
+      expect(result.cleanAccuracy).toBeGreaterThan(0.8);
+    }
+  });
+
   it('refuses white-box attacks on targets without gradients', async () => {
     await expect(
       runEvasion(blackBox(target, true), first(test, 5), { attack: 'pgd', epsilons: [0.1] }),

@@ -4,19 +4,23 @@ import {
   type AttackOutcome,
   type AttackRunOptions,
   emptyOutcome,
+  isAttackInputError,
   type LabelledRows,
   queryCounter,
   recordChunk,
   stopOf,
   widthOfTarget,
 } from './_evasion-common.js';
-import { createProjector } from './_projector.js';
+import { createProjector, type Norm } from './_projector.js';
 import { createRandom } from './_random.js';
+import { initialL2, proposeL2 } from './_square-l2.js';
 import type { TabularConstraints } from './tabular-constraints.js';
 
 export interface SquareAttackOptions extends AttackRunOptions {
-  /** L∞ radius. */
+  /** Radius of the ball, in `norm`. */
   epsilon: number;
+  /** `inf` (default): squares set to ±epsilon. `2`: the L2 variant, perturbations of norm epsilon. */
+  norm?: Norm;
   /** Iterations (one query per still-correct row each). Default 1000. */
   maxIterations?: number;
   /** Initial fraction of features (or pixels) changed per step; halves on a fixed schedule. Default 0.1. */
@@ -47,9 +51,12 @@ function imageShape(target: ModelTarget): [number, number, number] | undefined {
 }
 
 /**
- * Square attack (Andriushchenko et al., 2020), score-based, L∞: random search that sets a random
- * square of pixels (or a random subset of tabular features) to ±epsilon and keeps the change when
- * the margin between the true class's score and the best other class shrinks.
+ * Square attack (Andriushchenko et al., 2020), score-based random search that keeps a change when
+ * the margin between the true class's score and the best other class shrinks. L∞ (default): sets
+ * a random square of pixels (or a random subset of tabular features) to ±epsilon. L2: moves the
+ * perturbation's mass between two random squares (feature subsets), filling one with a
+ * centre-peaked pattern, at L2 norm epsilon (as ART's `SquareAttack(norm=2)`). Bounds and tabular
+ * constraints hold for every row the model sees.
  */
 export async function squareAttack(
   target: ModelTarget,
@@ -62,10 +69,14 @@ export async function squareAttack(
   const maxIterations = options.maxIterations ?? 1000;
   const pInit = options.pInit ?? 0.1;
   const batchSize = options.batchSize ?? 128;
+  const norm = options.norm ?? 'inf';
   if (!(eps >= 0 && maxIterations >= 0 && pInit > 0 && pInit <= 1)) {
     throw new ConfigError(
       'square attack needs epsilon >= 0, maxIterations >= 0 and 0 < pInit <= 1',
     );
+  }
+  if (norm !== 'inf' && norm !== 2) {
+    throw new ConfigError(`square attack norm must be "inf" or 2, got ${String(norm)}`);
   }
   const { lo, hi } = featureBounds(options.constraints, x, width);
   const projector = createProjector(options.constraints ?? {}, width);
@@ -114,10 +125,13 @@ export async function squareAttack(
       const random = createRandom((options.seed ?? 0) * 1_000_003 + from);
       const x0 = x.subarray(from * width, to * width);
       const labels = y.subarray(from, to);
-      // Start: ±eps per feature, or per vertical stripe (column × channel) for images.
+      // Start (L∞): ±eps per feature, or per vertical stripe (column × channel) for images.
+      // (L2): a grid of patterns or random signs, scaled to norm eps.
       const delta = new Float32Array(m * width);
       for (let r = 0; r < m; r++) {
-        if (image) {
+        if (norm === 2) {
+          initialL2(delta.subarray(r * width, (r + 1) * width), eps, image, mutable, random);
+        } else if (image) {
           const [h, w, c] = image;
           for (let col = 0; col < w; col++) {
             for (let ch = 0; ch < c; ch++) {
@@ -131,7 +145,10 @@ export async function squareAttack(
       }
       const current = new Float32Array(m * width);
       for (let r = 0; r < m; r++) make(x0, delta, r, current, r);
-      projector.finish(current, x0, m, eps, 'inf');
+      projector.finish(current, x0, m, eps, norm);
+      // L2 proposals start from the perturbation the model actually saw (after clipping).
+      if (norm === 2)
+        for (let j = 0; j < m * width; j++) delta[j] = (current[j] as number) - (x0[j] as number);
       const start = await margins(current, labels, m);
       const best = start.margin;
       const bestLabels = Int32Array.from(start.labels);
@@ -145,7 +162,17 @@ export async function squareAttack(
         const trial = new Float32Array(active.length * width);
         active.forEach((r, slot) => {
           trial.set(delta.subarray(r * width, (r + 1) * width), slot * width);
-          if (image) {
+          if (norm === 2) {
+            proposeL2(
+              delta.subarray(r * width, (r + 1) * width),
+              trial.subarray(slot * width, (slot + 1) * width),
+              eps,
+              p,
+              image,
+              mutable,
+              random,
+            );
+          } else if (image) {
             const [h, w, c] = image;
             const side = Math.max(1, Math.min(h - 1, Math.round(Math.sqrt(p * h * w))));
             const top = random.int(h - side + 1);
@@ -176,21 +203,26 @@ export async function squareAttack(
           activeX0.set(x0.subarray(r * width, (r + 1) * width), slot * width);
           activeLabels[slot] = labels[r] as number;
         });
-        projector.finish(candidates, activeX0, active.length, eps, 'inf');
+        projector.finish(candidates, activeX0, active.length, eps, norm);
         const scored = await margins(candidates, activeLabels, active.length);
         active.forEach((r, slot) => {
           if ((scored.margin[slot] as number) < (best[r] as number)) {
             best[r] = scored.margin[slot] as number;
             bestLabels[r] = scored.labels[slot] as number;
-            delta.set(trial.subarray(slot * width, (slot + 1) * width), r * width);
             current.set(candidates.subarray(slot * width, (slot + 1) * width), r * width);
+            if (norm === 2) {
+              for (let j = r * width; j < (r + 1) * width; j++)
+                delta[j] = (current[j] as number) - (x0[j] as number);
+            } else {
+              delta.set(trial.subarray(slot * width, (slot + 1) * width), r * width);
+            }
           }
         });
       }
       recordChunk(outcome, from, current, bestLabels, labels, n, options.onProgress);
     }
   } catch (error) {
-    if (InputError.isInstance(error)) throw error;
+    if (isAttackInputError(error)) throw error;
     outcome.stopped = stopOf(error, signal);
   }
   outcome.queries = spent();

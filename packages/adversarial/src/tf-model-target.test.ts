@@ -1,12 +1,17 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scaledFixture, sliceRows } from '../test/_datasets.js';
 import { sequentialModel } from '../test/_models.js';
+import { MissingGradientError } from './missing-gradient-error.js';
+import { fgsm } from './pgd.js';
+import { runEvasion } from './run-evasion.js';
 import { initTfBackend } from './tf-backend.js';
-import { createTfModelTarget } from './tf-model-target.js';
+import { createTfModelTarget, type TfModelTarget } from './tf-model-target.js';
 
 let dir: string;
 
@@ -116,5 +121,114 @@ describe('createTfModelTarget', () => {
     await expect(createTfModelTarget({ model: join(dir, 'missing.json') })).rejects.toMatchObject({
       code: 'MLW_INPUT_NOT_FOUND',
     });
+  });
+});
+
+const tfjsFixtures = join(dirname(fileURLToPath(import.meta.url)), '../test/__fixtures__/tfjs');
+
+describe('graph models (converted by tensorflowjs_converter)', () => {
+  let layers: TfModelTarget;
+  let graph: TfModelTarget;
+  let rows: { x: Float32Array; y: Int32Array; n: number };
+
+  beforeAll(async () => {
+    layers = await createTfModelTarget({ model: join(tfjsFixtures, 'digits-layers/model.json') });
+    graph = await createTfModelTarget({ model: join(tfjsFixtures, 'digits-graph/model.json') });
+    const digits = await scaledFixture('digits');
+    rows = sliceRows(digits, 1200, 1500);
+  });
+  afterAll(() => {
+    layers.dispose();
+    graph.dispose();
+  });
+
+  it('tells the formats apart and predicts like the layers model with the same weights', async () => {
+    expect(layers.format).toBe('layers-model');
+    expect(graph.format).toBe('graph-model');
+    expect(graph.inputSpec).toEqual({ shape: [64], dtype: 'float32' });
+    expect(graph.numClasses).toBe(10);
+    const a = await layers.predict(rows.x, rows.n);
+    const b = await graph.predict(rows.x, rows.n);
+    expect(b.labels).toEqual(a.labels);
+    const pa = a.probabilities as Float32Array;
+    const pb = b.probabilities as Float32Array;
+    let worst = 0;
+    for (let i = 0; i < pa.length; i++)
+      worst = Math.max(worst, Math.abs((pa[i] as number) - (pb[i] as number)));
+    expect(worst).toBeLessThan(1e-5);
+    const accuracy = a.labels.filter((label, i) => label === rows.y[i]).length / rows.n;
+    expect(accuracy).toBeGreaterThan(0.85);
+  });
+
+  it('takes logits from before the final softmax of the graph, so losses match the layers model', async () => {
+    const a = await layers.loss(rows.x, rows.y, rows.n);
+    const b = await graph.loss(rows.x, rows.y, rows.n);
+    for (let i = 0; i < rows.n; i++) expect(b[i]).toBeCloseTo(a[i] as number, 4);
+  });
+
+  for (const norm of ['inf', 2] as const) {
+    it(`FGSM (${norm === 'inf' ? 'L-inf' : 'L2'}) on the graph model equals FGSM on the layers model to 1e-5`, async () => {
+      const epsilon = norm === 'inf' ? 0.1 : 1;
+      const options = { epsilon, norm, constraints: { min: 0, max: 1 } } as const;
+      const a = await fgsm(layers, rows, options);
+      const b = await fgsm(graph, rows, options);
+      let worst = 0;
+      let moved = 0;
+      for (let i = 0; i < a.adversarial.length; i++) {
+        worst = Math.max(
+          worst,
+          Math.abs((a.adversarial[i] as number) - (b.adversarial[i] as number)),
+        );
+        if (a.adversarial[i] !== rows.x[i]) moved++;
+      }
+      expect(worst).toBeLessThanOrEqual(1e-5);
+      // The attack did something: most values moved and some rows were fooled.
+      expect(moved).toBeGreaterThan(a.adversarial.length / 4);
+      expect(b.success).toEqual(a.success);
+      expect(a.success.reduce((s, v) => s + v, 0)).toBeGreaterThan(10);
+    });
+  }
+
+  it('names the op without a gradient and still serves black-box attacks', async () => {
+    const sliced = await createTfModelTarget({
+      model: join(tfjsFixtures, 'sliced-graph/model.json'),
+    });
+    const few = { x: rows.x.slice(0, 10 * 64), y: rows.y.slice(0, 10), n: 10 };
+    const error = await sliced.gradient(few.x, few.y, few.n).catch((e: unknown) => e);
+    expect(MissingGradientError.is(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'MLW_MODEL_NO_GRADIENT', op: 'StridedSlice' });
+    expect((error as Error).message).toMatch(/no gradient for the op StridedSlice/);
+    expect((error as MissingGradientError).hint).toMatch(/hsj or square/);
+    await expect(runEvasion(sliced, few, { attack: 'pgd', epsilons: [0.1] })).rejects.toThrow(
+      /StridedSlice/,
+    );
+    // Predictions and score-based attacks need no gradient.
+    const result = await runEvasion(sliced, few, {
+      attack: 'square',
+      epsilons: [0.3],
+      iterations: 50,
+      constraints: { min: 0, max: 1 },
+    });
+    expect(result.complete).toBe(true);
+    expect(result.curve[0]?.queries).toBeGreaterThan(0);
+    sliced.dispose();
+  });
+
+  it('detects the format from the topology when model.json has no format field', async () => {
+    const json = JSON.parse(await readFile(join(tfjsFixtures, 'digits-graph/model.json'), 'utf8'));
+    expect(json.format).toBe('graph-model');
+    delete json.format;
+    const copy = join(dir, 'graph-copy');
+    await mkdir(copy, { recursive: true });
+    await writeFile(join(copy, 'model.json'), JSON.stringify(json));
+    await copyFile(
+      join(tfjsFixtures, 'digits-graph/group1-shard1of1.bin'),
+      join(copy, 'group1-shard1of1.bin'),
+    );
+    const target = await createTfModelTarget({ model: join(copy, 'model.json') });
+    expect(target.format).toBe('graph-model');
+    const few = rows.x.slice(0, 5 * 64);
+    expect((await target.predict(few, 5)).labels).toEqual((await graph.predict(few, 5)).labels);
+    target.dispose();
   });
 });

@@ -1,6 +1,8 @@
 import { ConfigError, type FeatureSpec, InputError, type ModelTarget } from '@mlwarden/core';
 import * as tf from '@tensorflow/tfjs';
+import { argmaxRow } from './_argmax.js';
 import { loadModelJson } from './_load-model-json.js';
+import { MissingGradientError } from './missing-gradient-error.js';
 import { initTfBackend, type TfBackendInfo, type TfBackendName } from './tf-backend.js';
 
 export interface TfModelTargetOptions {
@@ -9,8 +11,9 @@ export interface TfModelTargetOptions {
   /** Class names, in output order. */
   classes?: string[];
   /**
-   * What the model outputs. `auto` (default): logits are taken from before a final softmax of a
-   * Layers model; otherwise outputs that are non-negative and sum to 1 are probabilities.
+   * What the model outputs. `auto` (default): logits are taken from before a final softmax (the
+   * last layer of a Layers model, the output node of a graph model, behind Identity nodes);
+   * otherwise outputs that are non-negative and sum to 1 are probabilities.
    */
   output?: 'auto' | 'logits' | 'probabilities';
   /** Feature names and bounds of a tabular model, in column order. */
@@ -28,6 +31,8 @@ export interface TfModelTarget extends ModelTarget {
   readonly backend: TfBackendInfo;
   /** The TensorFlow.js model attacked. */
   readonly model: tf.LayersModel | tf.GraphModel;
+  /** `layers-model` (Keras-style layers) or `graph-model` (converted TensorFlow graph). */
+  readonly format: 'layers-model' | 'graph-model';
   /** Values per row. */
   readonly width: number;
   readonly numClasses: number;
@@ -90,12 +95,64 @@ const crossEntropyFromLogits = tf.customGrad((...args) => {
   };
 });
 
+interface GraphNode {
+  name: string;
+  op: string;
+  input?: string[];
+}
+
+/** The GraphDef JSON of a graph model, when it can be read. */
+function graphNodes(model: tf.GraphModel, artifacts?: tf.io.ModelArtifacts): GraphNode[] {
+  // GraphModel keeps the artifacts it was built from; they are not part of its typed API.
+  const source = artifacts ?? (model as unknown as { artifacts?: tf.io.ModelArtifacts }).artifacts;
+  const topology = source?.modelTopology as { node?: unknown } | undefined;
+  return Array.isArray(topology?.node) ? (topology.node as GraphNode[]) : [];
+}
+
+/** The graph node a signature output key or tensor name refers to. */
+function outputNodeName(
+  model: tf.GraphModel,
+  artifacts?: tf.io.ModelArtifacts,
+): string | undefined {
+  const key = model.outputNodes[0];
+  if (key === undefined) return undefined;
+  const source = artifacts ?? (model as unknown as { artifacts?: tf.io.ModelArtifacts }).artifacts;
+  const signature = source?.signature as
+    | { outputs?: Record<string, { name?: string }> }
+    | undefined;
+  const tensor = signature?.outputs?.[key]?.name ?? key;
+  return tensor.replace(/:\d+$/, '');
+}
+
+/**
+ * Logits of a graph model whose output is `softmax(z)` (possibly behind Identity nodes), computed
+ * by running the graph only up to `z`; undefined when the output is anything else.
+ */
+function logitsOfGraph(
+  model: tf.GraphModel,
+  artifacts?: tf.io.ModelArtifacts,
+): Forward | undefined {
+  const nodes = new Map(graphNodes(model, artifacts).map((node) => [node.name, node]));
+  let node = nodes.get(outputNodeName(model, artifacts) ?? '');
+  for (let hops = 0; node?.op === 'Identity' && hops < 16; hops++) {
+    node = nodes.get((node.input?.[0] ?? '').replace(/:\d+$/, ''));
+  }
+  const before = node?.op === 'Softmax' ? node.input?.[0] : undefined;
+  if (before === undefined || before.startsWith('^')) return undefined;
+  return (x) => model.execute(x, before) as tf.Tensor2D;
+}
+
 function crossEntropyFromProbabilities(p: tf.Tensor2D, onehot: tf.Tensor2D): tf.Tensor {
   return tf.neg(tf.sum(tf.mul(onehot, tf.log(tf.maximum(p, 1e-30))), 1));
 }
 
-function perRowShape(model: tf.LayersModel | tf.GraphModel): number[] {
-  const shape = isLayersModel(model) ? model.inputs[0]?.shape : model.inputs[0]?.shape;
+function perRowShape(model: tf.LayersModel | tf.GraphModel, source: string): number[] {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    throw new InputError(
+      `${source} has ${model.inputs.length} inputs and ${model.outputs.length} outputs; a classifier target needs one of each`,
+    );
+  }
+  const shape = model.inputs[0]?.shape;
   if (shape === undefined || shape.length < 2 || shape.slice(1).some((d) => d == null || d < 1)) {
     throw new InputError(
       `the model's input shape ${JSON.stringify(shape)} is not [batch, ...fixed dimensions]`,
@@ -105,9 +162,11 @@ function perRowShape(model: tf.LayersModel | tf.GraphModel): number[] {
 }
 
 /**
- * A TensorFlow.js classifier as a white-box model target. Loads `model.json` files without
- * executing anything in them, picks the fastest available backend, and computes gradients of the
- * cross-entropy loss with respect to the input for gradient attacks.
+ * A TensorFlow.js classifier as a white-box model target. Loads `model.json` files (Layers or
+ * graph format, told apart by their `format` field) without executing anything in them, picks the
+ * fastest available backend, and computes gradients of the cross-entropy loss with respect to the
+ * input for gradient attacks. A graph model with an op TensorFlow.js cannot differentiate still
+ * predicts; its `gradient` throws a {@link MissingGradientError} naming the op.
  */
 export async function createTfModelTarget(options: TfModelTargetOptions): Promise<TfModelTarget> {
   const backend = await initTfBackend(
@@ -120,12 +179,14 @@ export async function createTfModelTarget(options: TfModelTargetOptions): Promis
   let model: tf.LayersModel | tf.GraphModel;
   let owned = false;
   let source = 'in-memory TensorFlow.js model';
+  let artifacts: tf.io.ModelArtifacts | undefined;
   if (typeof options.model === 'string') {
     source = options.model;
     const { format, handler } = await loadModelJson(
       options.model,
       options.maxWeightBytes ?? 512 * 1024 * 1024,
     );
+    artifacts = await (handler.load as () => Promise<tf.io.ModelArtifacts>)();
     try {
       model =
         format === 'graph-model'
@@ -141,7 +202,8 @@ export async function createTfModelTarget(options: TfModelTargetOptions): Promis
   } else {
     model = options.model;
   }
-  const shape = perRowShape(model);
+  const shape = perRowShape(model, source);
+  const format = isLayersModel(model) ? 'layers-model' : 'graph-model';
   const width = shape.reduce((a, b) => a * b, 1);
   const forwardRaw: Forward = isLayersModel(model)
     ? (x) => (model as tf.LayersModel).apply(x) as tf.Tensor2D
@@ -152,8 +214,18 @@ export async function createTfModelTarget(options: TfModelTargetOptions): Promis
   let logits: Forward | undefined;
   const mode = options.output ?? 'auto';
   if (mode === 'logits') logits = forwardRaw;
-  else if (mode === 'auto' && isLayersModel(model)) logits = logitsOfLayers(model);
-  const probe = tf.tidy(() => forwardRaw(tf.zeros([1, ...shape])));
+  else if (mode === 'auto') {
+    logits = isLayersModel(model) ? logitsOfLayers(model) : logitsOfGraph(model, artifacts);
+  }
+  let probe: tf.Tensor;
+  try {
+    probe = tf.tidy(() => forwardRaw(tf.zeros([1, ...shape])));
+  } catch (error) {
+    throw new InputError(`${source}: the model cannot run here: ${(error as Error).message}`, {
+      cause: error,
+      hint: 'a graph model may use an op this TensorFlow.js backend lacks; try another backend (option `backend` or MLWARDEN_TF_BACKEND)',
+    });
+  }
   const numClasses = probe.shape[1] ?? 0;
   if (probe.shape.length !== 2 || numClasses < 2) {
     probe.dispose();
@@ -203,6 +275,7 @@ export async function createTfModelTarget(options: TfModelTargetOptions): Promis
     ...(options.classes !== undefined && { classes: options.classes }),
     backend,
     model,
+    format,
     width,
     numClasses,
     get queries() {
@@ -220,14 +293,7 @@ export async function createTfModelTarget(options: TfModelTargetOptions): Promis
         const values = (await p.data()) as Float32Array;
         p.dispose();
         probs.set(values, from * numClasses);
-        for (let i = from; i < to; i++) {
-          let best = 0;
-          for (let k = 1; k < numClasses; k++) {
-            if ((probs[i * numClasses + k] as number) > (probs[i * numClasses + best] as number))
-              best = k;
-          }
-          labels[i] = best;
-        }
+        for (let i = from; i < to; i++) labels[i] = argmaxRow(probs, i, numClasses);
       });
       return { labels, probabilities: probs };
     },
@@ -236,11 +302,18 @@ export async function createTfModelTarget(options: TfModelTargetOptions): Promis
       used += n;
       const out = new Float32Array(n * width);
       await inBatches(n, async (from, to) => {
-        const g = tf.tidy(() => {
-          const y = tf.tensor1d(labels.subarray(from, to), 'int32');
-          const xs = toTensor(x.subarray(from * width, to * width), to - from);
-          return tf.grad((input: tf.Tensor) => tf.sum(lossOf(input, y)))(xs);
-        });
+        let g: tf.Tensor;
+        try {
+          g = tf.tidy(() => {
+            const y = tf.tensor1d(labels.subarray(from, to), 'int32');
+            const xs = toTensor(x.subarray(from * width, to * width), to - from);
+            return tf.grad((input: tf.Tensor) => tf.sum(lossOf(input, y)))(xs);
+          });
+        } catch (error) {
+          const op = MissingGradientError.opOf(error);
+          if (op !== undefined) throw new MissingGradientError(source, op, error);
+          throw error;
+        }
         out.set((await g.data()) as Float32Array, from * width);
         g.dispose();
       });

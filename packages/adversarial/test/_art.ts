@@ -1,98 +1,13 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { type ArraySpec, pythonVenv, runPython } from './_python.js';
 
-const run = promisify(execFile);
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '../../..');
-const script = resolve(here, '../python/art_reference.py');
-
-let venv: Promise<string> | undefined;
+export type { ArraySpec };
 
 /** Path of the `art` virtual environment (created on first use by scripts/py-venv). */
 export function artVenv(): Promise<string> {
-  venv ??= run(join(repo, 'scripts/py-venv'), ['art'], { maxBuffer: 1 << 20 }).then((r) =>
-    r.stdout.trim(),
-  );
-  return venv;
+  return pythonVenv('art');
 }
 
-export interface ArraySpec {
-  file: string;
-  dtype: 'f32' | 'i32';
-  shape: number[];
-}
-
-/** Arrays to hand to Python: a typed array and its shape. */
-export type ArrayIn = { data: Float32Array | Int32Array; shape: number[] };
-
-function isArrayIn(value: unknown): value is ArrayIn {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'data' in value &&
-    (value.data instanceof Float32Array || value.data instanceof Int32Array)
-  );
-}
-
-/**
- * Runs `art_reference.py COMMAND` with `request`; every `ArrayIn` in it (at any depth) is written
- * as a raw file and replaced by its spec. Returns the response and a reader for arrays it names.
- */
-export async function runArt<T>(
-  command: string,
-  request: Record<string, unknown>,
-): Promise<{ response: T; array: (spec: ArraySpec) => Promise<Float32Array | Int32Array> }> {
-  const python = join(await artVenv(), 'bin/python');
-  const dir = await mkdtemp(join(tmpdir(), 'mlwarden-art-'));
-  let count = 0;
-  const writes: Promise<void>[] = [];
-  const convert = (value: unknown): unknown => {
-    if (isArrayIn(value)) {
-      const dtype = value.data instanceof Float32Array ? 'f32' : 'i32';
-      const file = `in${count++}.${dtype}`;
-      writes.push(
-        writeFile(
-          join(dir, file),
-          new Uint8Array(value.data.buffer, value.data.byteOffset, value.data.byteLength),
-        ),
-      );
-      return { file, dtype, shape: value.shape };
-    }
-    if (Array.isArray(value)) return value.map(convert);
-    if (typeof value === 'object' && value !== null) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v)]));
-    }
-    return value;
-  };
-  const converted = convert(request);
-  await Promise.all(writes);
-  await writeFile(join(dir, 'request.json'), JSON.stringify(converted));
-  try {
-    await run(python, [script, command, dir], {
-      maxBuffer: 16 << 20,
-      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3', CUDA_VISIBLE_DEVICES: '' },
-    });
-    const response = JSON.parse(await readFile(join(dir, 'response.json'), 'utf8')) as T;
-    const arrays = new Map<string, Float32Array | Int32Array>();
-    for (const entry of await import('node:fs/promises').then((fs) => fs.readdir(dir))) {
-      if (!/\.(f32|i32)$/.test(entry) || entry.startsWith('in')) continue;
-      const bytes = await readFile(join(dir, entry));
-      const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-      arrays.set(entry, entry.endsWith('.f32') ? new Float32Array(buffer) : new Int32Array(buffer));
-    }
-    return {
-      response,
-      array: async (spec) => {
-        const found = arrays.get(spec.file);
-        if (found === undefined) throw new Error(`ART wrote no ${spec.file}`);
-        return found;
-      },
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+/** Runs `art_reference.py COMMAND` in the art venv; see runPython. */
+export function runArt<T>(command: string, request: Record<string, unknown>) {
+  return runPython<T>('art', 'art_reference.py', command, request);
 }

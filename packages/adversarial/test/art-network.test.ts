@@ -1,7 +1,9 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createFunctionTarget } from '../src/function-target.js';
 import { hopSkipJump } from '../src/hop-skip-jump.js';
 import { runEvasion } from '../src/run-evasion.js';
+import { squareAttack } from '../src/square-attack.js';
 import type { TfModelTarget } from '../src/tf-model-target.js';
 import { runArt } from './_art.js';
 import { pickRows } from './_datasets.js';
@@ -10,6 +12,8 @@ import { weightsOf } from './_models.js';
 
 /** Largest allowed difference in robust accuracy between mlwarden and ART at any epsilon. */
 const CURVE_TOLERANCE = 0.02;
+/** How far the L2 square attack's success rate may fall below ART's SquareAttack(norm=2). */
+const SQUARE_TOLERANCE = 0.05;
 
 let target: TfModelTarget;
 let rows: { x: Float32Array; y: Int32Array; n: number };
@@ -19,6 +23,39 @@ beforeAll(async () => {
   target = trained.target;
   rows = { x: trained.test.x.slice(0, 300 * 64), y: trained.test.y.slice(0, 300), n: 300 };
 });
+
+interface ArtBlackBoxResponse {
+  norms: number[];
+  fooled: number[];
+  queries: number;
+}
+
+/** The first `limit` rows of `from` the model classifies correctly. */
+async function correctRows(from: typeof rows, limit: number) {
+  const clean = await target.predict(from.x, from.n);
+  const keep = Array.from({ length: from.n }, (_, i) => i)
+    .filter((i) => clean.labels[i] === from.y[i])
+    .slice(0, limit);
+  return pickRows(from, 64, keep);
+}
+
+/** Runs an ART black-box attack (`art_reference.py hsj|square`) on the model's weights. */
+async function artBlackBox(
+  command: 'hsj' | 'square',
+  correct: { x: Float32Array; y: Int32Array; n: number },
+  params: Record<string, unknown>,
+): Promise<ArtBlackBoxResponse> {
+  const { response } = await runArt<ArtBlackBoxResponse>(command, {
+    weights: weightsOf(target.model as LayersModel),
+    classes: 10,
+    x: { data: correct.x, shape: [correct.n, 64] },
+    y: { data: correct.y, shape: [correct.n] },
+    clip: [0, 1],
+    seed: 0,
+    ...params,
+  });
+  return response;
+}
 
 const MODEL = {
   inputShape: [64],
@@ -67,25 +104,9 @@ describe('a small neural network, against ART', () => {
 
   it('HopSkipJump reaches a success rate comparable to ART with no more queries', async () => {
     const few = { x: rows.x.slice(0, 40 * 64), y: rows.y.slice(0, 40), n: 40 };
-    const clean = await target.predict(few.x, few.n);
-    const keep = Array.from({ length: few.n }, (_, i) => i).filter(
-      (i) => clean.labels[i] === few.y[i],
-    );
-    const correct = pickRows(few, 64, keep);
+    const correct = await correctRows(few, 40);
     const params = { maxIter: 10, maxEval: 1000, initEval: 100, initSize: 100 };
-    const { response } = await runArt<{ norms: number[]; fooled: number[]; queries: number }>(
-      'hsj',
-      {
-        weights: weightsOf(target.model as LayersModel),
-        classes: 10,
-        x: { data: correct.x, shape: [correct.n, 64] },
-        y: { data: correct.y, shape: [correct.n] },
-        norm: '2',
-        clip: [0, 1],
-        seed: 0,
-        ...params,
-      },
-    );
+    const response = await artBlackBox('hsj', correct, { norm: '2', ...params });
     const perRow = Math.ceil(response.queries / correct.n);
     const ours = await hopSkipJump(blackBox(target, false), correct, {
       maxIterations: params.maxIter,
@@ -106,6 +127,43 @@ describe('a small neural network, against ART', () => {
       expect(ourRate, `L2 ${eps}: ours ${ourRate}, ART ${artRate}`).toBeGreaterThanOrEqual(
         artRate - 0.15,
       );
+    }
+  });
+
+  it(`the L2 square attack reaches ART's SquareAttack(norm=2) success rate (within ${SQUARE_TOLERANCE}) with no more queries`, async () => {
+    const correct = await correctRows(rows, 100);
+    // Both tools see the rows as 8×8 one-channel images and only the model's softmax scores.
+    const scores = createFunctionTarget({
+      inputSpec: { shape: [8, 8, 1] },
+      predict: async (x, n) => ({
+        probabilities: (await target.predict(x, n)).probabilities ?? [],
+      }),
+    });
+    for (const epsilon of [0.5, 1]) {
+      const params = { maxIter: 100, pInit: 0.3 };
+      const response = await artBlackBox('square', correct, {
+        imageShape: [8, 8, 1],
+        norm: '2',
+        eps: epsilon,
+        ...params,
+      });
+      const ours = await squareAttack(scores, correct, {
+        epsilon,
+        norm: 2,
+        maxIterations: params.maxIter,
+        pInit: params.pInit,
+        seed: 0,
+        constraints: { min: 0, max: 1 },
+      });
+      const artRate = response.fooled.reduce((a, b) => a + b, 0) / correct.n;
+      const ourRate = ours.success.reduce((a, b) => a + b, 0) / correct.n;
+      // ART's rows stay in its ball too, and the budget leaves rows it cannot fool.
+      expect(Math.max(...response.norms)).toBeLessThanOrEqual(epsilon + 1e-4);
+      expect(artRate).toBeLessThan(0.9);
+      expect(ourRate, `L2 ${epsilon}: ours ${ourRate}, ART ${artRate}`).toBeGreaterThanOrEqual(
+        artRate - SQUARE_TOLERANCE,
+      );
+      expect(ours.queries).toBeLessThanOrEqual(response.queries);
     }
   });
 });

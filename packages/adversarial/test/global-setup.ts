@@ -1,5 +1,7 @@
-import { artVenv } from './_art.js';
+import { pythonVenv } from './_python.js';
 
 export default async function setup(): Promise<void> {
-  await artVenv();
+  // Creates the Python virtual environments once, before any test waits on them.
+  await pythonVenv('art');
+  await pythonVenv('onnx');
 }

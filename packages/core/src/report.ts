@@ -17,7 +17,7 @@ export interface CheckResult {
   metrics: Record<string, Json>;
   findings: Finding[];
   /** Set when status is `error`: what went wrong. */
-  error?: { message: string; code?: string };
+  error?: { message: string; code?: string; hint?: string };
   /** Set when status is `skip`: why the check did not run. */
   reason?: string;
   /** Every limit the check hit; a result with any is never `pass`. */

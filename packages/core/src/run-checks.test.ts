@@ -39,9 +39,21 @@ describe('runChecks', () => {
         makeCheck('t.hangs', () => new Promise(() => {}), { timeoutMs: 50 }),
         makeCheck('t.needs-run', () => {}, { requires: ['run', 'dataset'] }),
         makeCheck('t.ok', (ctx) => ctx.metric('rows', 3)),
+        makeCheck('t.typed', () => {
+          throw new MlwardenError('MLW_INPUT_INVALID', 'the model has no input "x"', {
+            hint: 'name the input with --input-name',
+          });
+        }),
       ],
     });
     const byId = Object.fromEntries(report.results.map((r) => [r.checkId, r]));
+    // A typed error keeps its code and its hint: what was wrong and what to do.
+    expect(byId['t.typed']?.error).toEqual({
+      message: 'the model has no input "x"',
+      code: 'MLW_INPUT_INVALID',
+      hint: 'name the input with --input-name',
+    });
+    expect(byId['t.throws']?.error).not.toHaveProperty('hint');
     expect(byId['t.throws']?.status).toBe('error');
     expect(byId['t.throws']?.error?.message).toBe('boom');
     expect(byId['t.throws']?.findings.map((f) => f.message)).toEqual(['found before the crash']);
@@ -52,9 +64,9 @@ describe('runChecks', () => {
     expect(byId['t.needs-run']?.reason).toBe('needs inputs run, dataset, which were not given');
     expect(byId['t.ok']).toMatchObject({ status: 'pass', metrics: { rows: 3 } });
     expect(report.summary).toMatchObject({
-      checks: 4,
+      checks: 5,
       passed: 1,
-      errored: 2,
+      errored: 3,
       skipped: 1,
       verdict: 'error',
     });
@@ -63,6 +75,7 @@ describe('runChecks', () => {
       't.hangs',
       't.needs-run',
       't.ok',
+      't.typed',
     ]);
   });
 

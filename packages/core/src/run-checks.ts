@@ -243,7 +243,12 @@ async function runOne(
       : controller.signal.aborted
         ? 'MLW_CHECK_ABORTED'
         : undefined;
-    error = { message: redact(message, secrets), ...(code !== undefined && { code }) };
+    const hint = MlwardenError.isInstance(cause) ? cause.hint : undefined;
+    error = {
+      message: redact(message, secrets),
+      ...(code !== undefined && { code }),
+      ...(hint !== undefined && { hint: redact(hint, secrets) }),
+    };
     log.debug(cause instanceof Error && cause.stack ? redact(cause.stack, secrets) : message);
   } finally {
     closed = true;

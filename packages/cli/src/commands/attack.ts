@@ -28,18 +28,20 @@ export const attackCommand = defineCommand({
   name: 'attack',
   summary: 'attack a model with adversarial inputs and report its robust accuracy',
   usage:
-    'mlwarden attack --model <model.json|endpoint> --data <dataset> --label <column> [--attack fgsm|pgd|hsj|square] [--epsilon 0.05,0.1] [options]',
-  help: `White-box attacks (fgsm, pgd) use a TensorFlow.js model's gradients; black-box attacks
-(hsj: labels only, square: scores) work through any endpoint:
-  oip+http://127.0.0.1:8080/v2/models/iris, seldon+https://…, seldon-v1+http://…?features=4
+    'mlwarden attack --model <model.json|model.onnx|endpoint> --data <dataset> --label <column> [--attack fgsm|pgd|hsj|square] [--epsilon 0.05,0.1] [options]',
+  help: `White-box attacks (fgsm, pgd) use a TensorFlow.js model's gradients (Layers or graph
+model.json); black-box attacks (hsj: labels only, square: scores) work through an ONNX model
+(model.onnx) or any endpoint:
+  oip+http://127.0.0.1:8080/v2/models/iris, seldon+https://…, seldon-v1+http://…?features=4,
+  mlflow+http://127.0.0.1:5001?columns=a,b,c&classes=x,y (mlflow models serve)
 
 Options:
-      --model <model.json|uri>  the model under attack (required)
+      --model <path|uri>        the model under attack: model.json, model.onnx or endpoint (required)
       --data <dataset>          labelled data: Arrow IPC, Parquet, CSV or NDJSON (required)
       --label <column>          the class column (default: label)
       --attack <name>           fgsm, pgd, hsj, square, or auto (default: pgd if gradients, else hsj)
       --epsilon <list>          perturbation sizes of the robustness curve, e.g. 0.05,0.1
-      --norm <inf|2>            perturbation norm
+      --norm <inf|2>            perturbation norm of every attack (default inf; hsj: 2)
       --min-robust-accuracy <x> fail when robust accuracy at the largest epsilon is below x (0.5)
       --budget <n>              hard cap on model queries; never exceeded (the run is incomplete)
       --max-rows <n>            rows attacked at most (default 500)
@@ -59,9 +61,12 @@ Options:
   async run(context) {
     const { io, values } = context;
     if (typeof values.model !== 'string')
-      throw new UsageError('attack needs --model <model.json|endpoint>');
+      throw new UsageError('attack needs --model <model.json|model.onnx|endpoint>');
     if (typeof values.data !== 'string') throw new UsageError('attack needs --data <dataset>');
     const epsilons = numbers(values.epsilon, '--epsilon');
+    if (values.norm !== undefined && values.norm !== 'inf' && values.norm !== '2') {
+      throw new UsageError(`--norm "${String(values.norm)}" must be inf or 2`);
+    }
     const minAccuracy =
       values['min-robust-accuracy'] === undefined
         ? undefined

@@ -14,14 +14,14 @@ export const privacyCommand = defineCommand({
   name: 'privacy',
   summary: 'membership inference and model extraction against a model',
   usage:
-    'mlwarden privacy <membership|extraction> --model <model.json|endpoint> --data <dataset> [--reference <dataset>] --label <column> [options]',
+    'mlwarden privacy <membership|extraction> --model <model.json|model.onnx|endpoint> --data <dataset> [--reference <dataset>] --label <column> [options]',
   help: `membership   how well an attacker tells training rows (--data) from held-out rows
              (--reference): AUC and TPR at 1% and 0.1% FPR, with confidence intervals
 extraction   how closely a surrogate trained on the model's answers to queries drawn from
              --data agrees with it on --reference (fidelity vs queries spent)
 
 Options:
-      --model <model.json|uri>  the model (required)
+      --model <path|uri>        model.json, model.onnx or endpoint URI (required)
       --data <dataset>          training members (membership) or the attacker's pool (extraction)
       --reference <dataset>     held-out rows
       --label <column>          the class column (default: label)

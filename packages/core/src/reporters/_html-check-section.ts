@@ -15,7 +15,7 @@ function statusNote(result: CheckResult): SafeHtml {
     case 'error':
       return html`<div class="callout status-error" role="note"><strong>The check failed:</strong> ${result.error?.message ?? 'no message'}${
         result.error?.code !== undefined ? html` <code>${result.error.code}</code>` : ''
-      }${result.findings.length > 0 ? html`<br>Findings gathered before the failure are kept.` : ''}</div>`;
+      }${result.error?.hint !== undefined ? html`<br>Hint: ${result.error.hint}` : ''}${result.findings.length > 0 ? html`<br>Findings gathered before the failure are kept.` : ''}</div>`;
     case 'skip':
       return html`<div class="callout status-skip" role="note"><strong>Skipped:</strong> ${result.reason ?? 'no reason given'}</div>`;
     default: {

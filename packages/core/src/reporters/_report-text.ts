@@ -77,6 +77,7 @@ export function statusDetail(result: CheckResult): string[] {
         `${result.error?.message ?? 'the check failed without a message'}${
           result.error?.code !== undefined ? ` [${result.error.code}]` : ''
         }`,
+        ...(result.error?.hint !== undefined ? [`hint: ${result.error.hint}`] : []),
       ];
     case 'skip':
       return [result.reason ?? 'skipped'];
