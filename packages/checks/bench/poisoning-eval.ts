@@ -15,7 +15,11 @@
  *   = 0.05; digits pixel_0_0 = 16 and pixel_7_7 = 16.
  * Precision and recall are over rows (flagged vs planted). For the trigger set, a small MLP is
  * trained in Python and ART's ActivationDefence and SpectralSignatureDefense run on its hidden
- * layer (bench/poisoning-art.py); mlwarden's spectral signatures run on the same activations.
+ * layer (bench/poisoning-art.py); mlwarden's activation clustering and spectral signatures run
+ * on the same activations. The same MLP is also trained here in TensorFlow.js, saved as
+ * model.json, and poisoning.backdoor reads its hidden layer through the `model` option; ART's
+ * ActivationDefence is given those activations too. The Keras pipeline also runs on the clean
+ * data, to count false alarms.
  * The tables are written into docs/checks/poisoning.*.md between the eval markers.
  */
 import { spawnSync } from 'node:child_process';
@@ -24,13 +28,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CheckResult, datasetFromTable, runChecks } from '@mlwarden/core';
+import * as tf from '@tensorflow/tfjs';
 import { makeVector, Table, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
 import { columnMedians } from '../src/poisoning/_robust-scale.js';
+import { shuffled } from '../src/poisoning/_sampling.js';
 import { blobs, categories } from '../src/poisoning/_test-data.js';
+import { saveLayersModel } from '../src/poisoning/_test-layers-model.js';
 import {
+  activationClustering,
+  backdoorCheck,
   backdoorOptions,
   findTriggers,
   labelNoiseCheck,
+  layerActivations,
   outliersCheck,
   readFeatureMatrix,
   spectralSignatures,
@@ -129,7 +139,7 @@ function choose(
 }
 
 async function run(
-  check: typeof labelNoiseCheck | typeof outliersCheck,
+  check: typeof labelNoiseCheck | typeof outliersCheck | typeof backdoorCheck,
   table: Table,
   options: unknown,
   reference?: Table,
@@ -276,11 +286,148 @@ async function outliers(base: Base, rows: string[], jumps: string[]) {
   );
 }
 
-interface ArtResult {
+type Score = { flagged: number; precision: number | null; recall: number | null };
+interface ArtActivationDefence {
+  activationDefence: Score;
+  activationDefenceRelativeSize: Score;
+}
+interface ArtResult extends ArtActivationDefence {
   trainAccuracy: number;
   plantedLearned: number;
-  activationDefence: { flagged: number; precision: number | null; recall: number | null };
-  spectralSignatureDefense: { flagged: number; precision: number | null; recall: number | null };
+  spectralSignatureDefense: Score;
+}
+
+function python(args: string[]): string {
+  const venv = spawnSync(join(repo, 'scripts/py-venv'), ['art'], { encoding: 'utf8' });
+  if (venv.status !== 0) throw new Error(`py-venv art failed: ${venv.stderr}`);
+  const proc = spawnSync(
+    join(venv.stdout.trim(), 'bin/python'),
+    [join(here, 'poisoning-art.py'), ...args],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    },
+  );
+  if (proc.status !== 0) throw new Error(`poisoning-art.py failed: ${proc.stderr}`);
+  return proc.stdout;
+}
+
+/**
+ * Trains the same MLP as poisoning-art.py (Dense 64 relu → Dense 32 relu "embedding" → classes)
+ * in TensorFlow.js on standardised inputs, seeded (initialisers; rows shuffled once, in a fixed
+ * order), and saves it as model.json in `dir`.
+ */
+async function trainTfjs(
+  z: Map<string, Float64Array>,
+  labels: Int32Array,
+  classes: number,
+  dir: string,
+): Promise<{ path: string; accuracy: number; seconds: number }> {
+  const started = performance.now();
+  const names = [...z.keys()];
+  const n = labels.length;
+  const order = shuffled([...Array(n).keys()], createRandom(70));
+  const x = new Float32Array(n * names.length);
+  order.forEach((i, t) => {
+    names.forEach((name, j) => {
+      x[t * names.length + j] = (z.get(name) as Float64Array)[i] as number;
+    });
+  });
+  const y = Int32Array.from(order, (i) => labels[i] as number);
+  const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({
+        inputShape: [names.length],
+        units: 64,
+        activation: 'relu',
+        kernelInitializer: init(71),
+      }),
+      tf.layers.dense({
+        units: 32,
+        activation: 'relu',
+        name: 'embedding',
+        kernelInitializer: init(72),
+      }),
+      tf.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: init(73) }),
+    ],
+  });
+  model.compile({
+    optimizer: tf.train.adam(1e-3),
+    loss: 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+  const xs = tf.tensor2d(x, [n, names.length]);
+  const ys = tf.oneHot(tf.tensor1d(y, 'int32'), classes).toFloat();
+  const history = await model.fit(xs, ys, {
+    epochs: 60,
+    batchSize: 64,
+    shuffle: false,
+    verbose: 0,
+  });
+  tf.dispose([xs, ys]);
+  const path = await saveLayersModel(model, dir);
+  model.dispose();
+  const accuracy = history.history.acc ?? history.history.accuracy ?? [];
+  return {
+    path,
+    accuracy: Number(accuracy[accuracy.length - 1]),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The flagged dataset rows of activation clustering and spectral signatures on a matrix. */
+function representationFlags(matrix: Awaited<ReturnType<typeof readFeatureMatrix>>) {
+  const rowsOf = (indices: number[]) => indices.map((i) => matrix.rows[i] as number);
+  return {
+    clustering: rowsOf(
+      activationClustering(matrix, { seed: 7 }).classes.flatMap((c) => c.suspicious),
+    ),
+    spectral: rowsOf(spectralSignatures(matrix, { seed: 7 }).flatMap((s) => s.suspicious)),
+  };
+}
+
+/**
+ * The Keras MLP of poisoning-art.py trained on one version of the data (categorical columns
+ * one-hot, so the MLP sees every input), ART's detectors on its hidden layer, and mlwarden's on
+ * the same activations.
+ */
+async function kerasRun(
+  numeric: Map<string, Float64Array>,
+  categorical: Map<string, string[]>,
+  labels: Int32Array,
+  planted: Set<number>,
+  poisonShare: number,
+  prefix: string,
+) {
+  const n = labels.length;
+  const extra: Record<string, Vector> = {};
+  const features = [...numeric.keys()];
+  for (const [name, values] of categorical) {
+    for (const level of [...new Set(values)].sort()) {
+      const column = `${name}=${level}`;
+      extra[column] = makeVector(Float64Array.from(values, (v) => (v === level ? 1 : 0)));
+      features.push(column);
+    }
+  }
+  extra.planted = makeVector(Int32Array.from({ length: n }, (_, i) => (planted.has(i) ? 1 : 0)));
+  const input = `${prefix}-input.arrow`;
+  const output = `${prefix}-activations.arrow`;
+  const spec = `${prefix}-spec.json`;
+  writeFileSync(input, tableToIPC(toTable(numeric, new Map(), labels, extra), 'file'));
+  writeFileSync(
+    spec,
+    JSON.stringify({ label: 'label', features, planted: 'planted', poisonShare, seed: 7 }),
+  );
+  const result = JSON.parse(python([input, output, spec])) as ArtResult;
+  const activations = tableFromIPC(readFileSync(output));
+  const embedding = activations.schema.fields.map((f) => f.name).filter((f) => f !== 'label');
+  const matrix = await readFeatureMatrix(datasetFromTable(activations), {
+    label: 'label',
+    features: embedding,
+    maxRows: 1e9,
+  });
+  return { result, ours: representationFlags(matrix), features, extra, spec };
 }
 
 async function backdoor(
@@ -323,64 +470,117 @@ async function backdoor(
     );
   }
   if (!art) return;
-  // ART on the trigger set: one-hot categorical columns so the MLP sees every input.
-  const extra: Record<string, Vector> = {};
-  const features = [...numeric.keys()];
-  for (const [name, values] of categorical) {
-    for (const level of [...new Set(values)].sort()) {
-      const column = `${name}=${level}`;
-      extra[column] = makeVector(Float64Array.from(values, (v) => (v === level ? 1 : 0)));
-      features.push(column);
-    }
-  }
-  extra.planted = makeVector(Int32Array.from({ length: n }, (_, i) => (planted.has(i) ? 1 : 0)));
-  const input = join(dir, 'art-input.arrow');
-  const output = join(dir, 'art-activations.arrow');
-  const spec = join(dir, 'art-spec.json');
-  writeFileSync(input, tableToIPC(toTable(numeric, new Map(), labels, extra), 'file'));
-  writeFileSync(
-    spec,
-    JSON.stringify({
-      label: 'label',
-      features,
-      planted: 'planted',
-      poisonShare: planted.size / n,
-      seed: 7,
-    }),
+  const { result, ours, features, extra, spec } = await kerasRun(
+    numeric,
+    categorical,
+    labels,
+    planted,
+    planted.size / n,
+    join(dir, 'trigger'),
   );
-  const venv = spawnSync(join(repo, 'scripts/py-venv'), ['art'], { encoding: 'utf8' });
-  if (venv.status !== 0) throw new Error(`py-venv art failed: ${venv.stderr}`);
-  const python = join(venv.stdout.trim(), 'bin/python');
-  const proc = spawnSync(python, [join(here, 'poisoning-art.py'), input, output, spec], {
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  if (proc.status !== 0) throw new Error(`poisoning-art.py failed: ${proc.stderr}`);
-  const result = JSON.parse(proc.stdout) as ArtResult;
-  const activations = tableFromIPC(readFileSync(output));
-  const embedding = activations.schema.fields.map((f) => f.name).filter((f) => f !== 'label');
-  const matrix = await readFeatureMatrix(datasetFromTable(activations), {
+  const line = (who: string, s: Score) =>
+    `| ${base.name} | ${who} | ${planted.size} | ${s.flagged} | ${pct(s.precision)} | ${pct(s.recall)} |`;
+  const keras = `Keras MLP (train accuracy ${pct(result.trainAccuracy)}, trigger learned on ${pct(result.plantedLearned)})`;
+  spectralRows.push(
+    line(`${keras}: mlwarden activation clustering (defaults)`, score(ours.clustering, planted)),
+    line(`${keras}: ART ActivationDefence, relative-size`, result.activationDefenceRelativeSize),
+    line(`${keras}: ART ActivationDefence (defaults: smaller)`, result.activationDefence),
+    line(`${keras}: mlwarden spectral signatures (defaults)`, score(ours.spectral, planted)),
+    line(
+      `${keras}: ART SpectralSignatureDefense (true poison share given)`,
+      result.spectralSignatureDefense,
+    ),
+  );
+
+  // The same network trained in TensorFlow.js and read through the check's `model` option.
+  const standardised = new Map<string, Float64Array>();
+  const inputs = toTable(numeric, new Map(), labels, extra);
+  for (const name of features) {
+    const values = Float64Array.from(inputs.getChild(name)?.toArray() as ArrayLike<number>);
+    let mean = 0;
+    for (const v of values) mean += v / n;
+    let variance = 0;
+    for (const v of values) variance += (v - mean) ** 2 / n;
+    const sd = variance > 0 ? Math.sqrt(variance) : 1;
+    standardised.set(
+      `z${standardised.size}`,
+      values.map((v) => (v - mean) / sd),
+    );
+  }
+  const trained = await trainTfjs(standardised, labels, base.classes, dir);
+  const zNames = [...standardised.keys()];
+  const zTable = toTable(standardised, new Map(), labels);
+  const checked = await run(backdoorCheck, zTable, {
     label: 'label',
-    features: embedding,
+    columns: [],
+    model: { path: trained.path, layer: 'embedding', features: zNames },
+    maxReportedRows: 1_000_000,
+  });
+  const viaCheck = (checked.metrics.suspiciousRows as { row: number }[]).map((r) => r.row);
+  const zMatrix = await readFeatureMatrix(datasetFromTable(zTable), {
+    label: 'label',
+    features: zNames,
     maxRows: 1e9,
   });
-  const signatures = spectralSignatures(matrix, { seed: 7 });
-  const ours = score(
-    signatures.flatMap((s) => s.suspicious.map((i) => matrix.rows[i] as number)),
-    planted,
-  );
-  const line = (
-    who: string,
-    s: { flagged: number; precision: number | null; recall: number | null },
-  ) =>
-    `| ${base.name} | ${who} | ${planted.size} | ${s.flagged} | ${pct(s.precision)} | ${pct(s.recall)} |`;
-  spectralRows.push(
-    line(
-      `mlwarden spectral signatures (MLP train accuracy ${pct(result.trainAccuracy)}, trigger learned on ${pct(result.plantedLearned)})`,
-      ours,
+  const tfjsMatrix = (await layerActivations(zMatrix, { path: trained.path, layer: 'embedding' }))
+    .matrix;
+  const direct = representationFlags(tfjsMatrix);
+  if (JSON.stringify([...direct.clustering].sort()) !== JSON.stringify([...viaCheck].sort()))
+    throw new Error('the check and activationClustering disagree on the TF.js activations');
+  const given = join(dir, 'tfjs-activations.arrow');
+  const columns: Record<string, Vector> = {};
+  for (let j = 0; j < tfjsMatrix.d; j++)
+    columns[`e${j}`] = makeVector(
+      Float64Array.from({ length: n }, (_, i) => tfjsMatrix.x[i * tfjsMatrix.d + j] as number),
+    );
+  writeFileSync(
+    given,
+    tableToIPC(
+      new Table({ ...columns, label: makeVector(labels), planted: extra.planted as Vector }),
+      'file',
     ),
-    line('ART ActivationDefence (defaults)', result.activationDefence),
-    line('ART SpectralSignatureDefense (true poison share given)', result.spectralSignatureDefense),
+  );
+  const artTfjs = JSON.parse(python(['--given', given, spec])) as ArtActivationDefence;
+  const tfjs = `TF.js MLP (train accuracy ${pct(trained.accuracy)}, ${trained.seconds.toFixed(0)} s on ${String(checked.metrics.representation && (checked.metrics.representation as { backend: string }).backend)})`;
+  spectralRows.push(
+    line(`${tfjs}: mlwarden activation clustering via \`model\` option`, score(viaCheck, planted)),
+    line(`${tfjs}: ART ActivationDefence, relative-size`, artTfjs.activationDefenceRelativeSize),
+    line(`${tfjs}: ART ActivationDefence (defaults: smaller)`, artTfjs.activationDefence),
+    line(`${tfjs}: mlwarden spectral signatures`, score(direct.spectral, planted)),
+  );
+
+  // False alarms: the same Keras pipeline on the clean data (nothing planted). ART's spectral
+  // defence is told the trigger set's poison share, as it needs one.
+  const clean = await kerasRun(
+    copyNumeric(base),
+    copyCategorical(base),
+    base.labels,
+    new Set(),
+    planted.size / n,
+    join(dir, 'clean'),
+  );
+  const cleanLine = (who: string, s: Score) =>
+    `| ${base.name} | ${who} | 0 | ${s.flagged} | – | – |`;
+  const none = new Set<number>();
+  const cleanKeras = `clean data, Keras MLP (train accuracy ${pct(clean.result.trainAccuracy)})`;
+  spectralRows.push(
+    cleanLine(
+      `${cleanKeras}: mlwarden activation clustering (defaults)`,
+      score(clean.ours.clustering, none),
+    ),
+    cleanLine(
+      `${cleanKeras}: ART ActivationDefence, relative-size`,
+      clean.result.activationDefenceRelativeSize,
+    ),
+    cleanLine(
+      `${cleanKeras}: ART ActivationDefence (defaults: smaller)`,
+      clean.result.activationDefence,
+    ),
+    cleanLine(
+      `${cleanKeras}: mlwarden spectral signatures (defaults)`,
+      score(clean.ours.spectral, none),
+    ),
+    cleanLine(`${cleanKeras}: ART SpectralSignatureDefense`, clean.result.spectralSignatureDefense),
   );
 }
 
@@ -484,7 +684,7 @@ async function main() {
       ...(spectralRows.length > 0
         ? [
             '',
-            'Spectral signatures against ART on the 32-unit hidden layer of an MLP trained on the trigger set:',
+            'Activation clustering and spectral signatures against ART on the 32-unit hidden layer of an MLP trained on the trigger set (the same activations for both in each row group; ART ActivationDefence with PCA to 10 dimensions, as ours). Rows marked clean data run the same pipeline on the data without the trigger: every row flagged there is a false alarm.',
             '',
             '| dataset | detector | planted rows | flagged | precision | recall |',
             '|---|---|---|---|---|---|',

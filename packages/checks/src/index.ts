@@ -37,12 +37,18 @@ export { findPii, PII_KINDS, SECRET_KINDS, shannonEntropy } from './pii/find-pii
 export type { PiiOptions } from './pii/pii-options.js';
 export { piiOptions } from './pii/pii-options.js';
 export type {
+  ActivationClusteringOptions,
+  ActivationClusteringResult,
   BackdoorOptions,
+  ClassClusters,
   ClassSignature,
+  ClusterAnalysis,
   FeatureMatrix,
   LabelIssueOptions,
   LabelIssues,
   LabelNoiseOptions,
+  LayerActivationOptions,
+  LayerActivations,
   OutlierMethod,
   OutlierOptions,
   OutlierResult,
@@ -55,6 +61,7 @@ export type {
   TriggerSearch,
 } from './poisoning/index.js';
 export {
+  activationClustering,
   backdoorCheck,
   backdoorOptions,
   findLabelIssues,
@@ -62,6 +69,8 @@ export {
   findTriggers,
   labelNoiseCheck,
   labelNoiseOptions,
+  layerActivations,
+  OptionalDependencyError,
   outliersCheck,
   outliersOptions,
   readFeatureMatrix,

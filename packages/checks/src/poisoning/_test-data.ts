@@ -1,6 +1,7 @@
 import { datasetFromTable } from '@mlwarden/core';
 import { Dictionary, Int32, makeVector, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { createRandom } from '../stats/_random.js';
+import type { FeatureMatrix } from './_feature-matrix.js';
 
 /** Test and evaluation helper: seeded data with known, planted poison. */
 
@@ -77,3 +78,27 @@ export const categories = (values: string[]) =>
 
 export const asDataset = (table: Table, source = 'memory://train') =>
   datasetFromTable(table, { source });
+
+/** A feature matrix over rows 0…n−1 of row-major values `x` (d per row) and class codes `y`. */
+export function matrixOf(
+  x: Float64Array,
+  y: Int32Array,
+  d: number,
+  classes: string[],
+): FeatureMatrix {
+  const n = y.length;
+  return {
+    n,
+    d,
+    x,
+    features: Array.from({ length: d }, (_, j) => `f${j}`),
+    y,
+    classes,
+    rows: Int32Array.from({ length: n }, (_, i) => i),
+    rowsRead: n,
+    missingLabel: 0,
+    imputed: {},
+    skipped: {},
+    truncated: false,
+  };
+}

@@ -1,5 +1,5 @@
 import { CheckTester } from '@mlwarden/core/testing';
-import { makeVector } from 'apache-arrow';
+import { makeVector, Table } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../stats/_random.js';
 import { asDataset, blobs, blobTable, categories, gaussian } from './_test-data.js';
@@ -108,6 +108,96 @@ describe('poisoning.backdoor', () => {
     expect(rows.filter((r) => poisoned.has(r)).length).toBeGreaterThanOrEqual(99);
     const classes = result.metrics.spectral as Record<string, { flagged: boolean }>;
     expect(classes['0']?.flagged).toBe(false);
+  });
+
+  it('finds the planted embedding cluster by activation clustering, the same over any batching', async () => {
+    const n = 1600;
+    const e = 12;
+    const normal = gaussian(createRandom(8));
+    const labels = new Int32Array(n);
+    const columns = Array.from({ length: e }, () => new Float64Array(n));
+    const poisoned: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const c = i % 2;
+      labels[i] = c;
+      const poison = c === 0 && i % 16 === 0;
+      if (poison) poisoned.push(i);
+      for (let j = 0; j < e; j++)
+        (columns[j] as Float64Array)[i] = normal() + (j === c ? 4 : 0) + (poison && j >= 6 ? 3 : 0);
+    }
+    const embedding = Object.fromEntries(columns.map((v, j) => [`e${j}`, makeVector(v)]));
+    const table = blobTable({ columns: [], labels, n }, embedding);
+    const options = { label: 'label', embeddings: columns.map((_, j) => `e${j}`), columns: [] };
+    const result = await tester.run({ inputs: { dataset: asDataset(table) }, options });
+    const clusters = result.findings.filter((f) => f.ruleId.endsWith('/activation-cluster'));
+    expect(clusters).toHaveLength(1);
+    expect(clusters[0]?.message).toMatch(
+      /^100 of the 800 rows labelled "0" \(12\.5%\) fall in a small cluster when k-means splits 10 principal components of 12 embedding columns into 2 \(cluster sizes 700 \/ 100, silhouette 0\.\d+\)$/,
+    );
+    expect([...(clusters[0]?.location?.rows ?? [])].sort((a, b) => a - b)).toEqual(poisoned);
+    expect(clusters[0]?.evidence).toMatchObject({
+      clusterSizes: [700, 100],
+      dims: 10,
+      method: 'relative-size',
+    });
+    const metrics = result.metrics.activationClustering as Record<
+      string,
+      { flagged: boolean; clusterSizes: number[] }
+    >;
+    expect(metrics['0']?.clusterSizes).toEqual([700, 100]);
+    expect(metrics['1']?.flagged).toBe(false);
+    const rows = result.metrics.suspiciousRows as { row: number; label: string; score: number }[];
+    expect(rows).toHaveLength(100);
+    expect(rows.every((r) => r.label === '0' && r.score > 0)).toBe(true);
+    // The same rows as five record batches: the same result.
+    const batched = new Table(
+      [0, 300, 700, 1000, 1300].flatMap(
+        (from, k, all) => table.slice(from, all[k + 1] ?? n).batches,
+      ),
+    );
+    expect(batched.batches.length).toBe(5);
+    const again = await tester.run({ inputs: { dataset: asDataset(batched) }, options });
+    expect(again.findings).toEqual(result.findings);
+    expect(again.metrics).toEqual(result.metrics);
+    // Clustering switched off: only spectral signatures run.
+    const off = await tester.run({
+      inputs: { dataset: asDataset(table) },
+      options: { ...options, clustering: { enabled: false } },
+    });
+    expect(off.findings.some((f) => f.ruleId.endsWith('/activation-cluster'))).toBe(false);
+    expect(off.metrics.activationClustering).toBeUndefined();
+  });
+
+  it('reports no representation finding on clean embeddings, even with NaN values', async () => {
+    const n = 1200;
+    const e = 8;
+    const normal = gaussian(createRandom(9));
+    const labels = Int32Array.from({ length: n }, (_, i) => i % 3);
+    const columns = Array.from({ length: e }, (_, j) =>
+      Float64Array.from({ length: n }, (_, i) => normal() + (j === labels[i] ? 3 : 0)),
+    );
+    (columns[2] as Float64Array)[5] = Number.NaN;
+    const embedding = Object.fromEntries(columns.map((v, j) => [`e${j}`, makeVector(v)]));
+    const result = await tester.run({
+      inputs: { dataset: asDataset(blobTable({ columns: [], labels, n }, embedding)) },
+      options: { label: 'label', embeddings: columns.map((_, j) => `e${j}`), columns: [] },
+    });
+    expect(result.status).toBe('pass');
+    expect(result.findings).toEqual([]);
+    const metrics = result.metrics.activationClustering as Record<
+      string,
+      { flagged: boolean; rows: number }
+    >;
+    expect(Object.values(metrics).map((m) => [m.rows, m.flagged])).toEqual([
+      [400, false],
+      [400, false],
+      [400, false],
+    ]);
+    expect(result.metrics.representation).toMatchObject({
+      source: 'columns',
+      width: 8,
+      rows: 1200,
+    });
   });
 
   it('keeps natural rare patterns that agree with the other features out of the findings', async () => {

@@ -1,16 +1,15 @@
 import { defineCheck } from '@mlwarden/core';
-import { readFeatureMatrix } from './_feature-matrix.js';
-import { jsonNumber, MAX_LOCATION_ROWS, percent, pText, short } from './_format.js';
+import { analyseRepresentations } from './_backdoor-representations.js';
+import { jsonNumber, MAX_LOCATION_ROWS, percent, pText } from './_format.js';
 import { backdoorOptions } from './backdoor-options.js';
 import { findTriggers } from './find-triggers.js';
-import { spectralSignatures } from './spectral-signatures.js';
 
 export const backdoorCheck = defineCheck({
   meta: {
     id: 'poisoning.backdoor',
     title: 'Backdoor triggers',
     description:
-      'Hunts for backdoor triggers in training data: rare values or value pairs that almost always come with one label, unlike the rest of the data; and, given embedding or activation columns, spectral signatures per class.',
+      'Hunts for backdoor triggers in training data: rare values or value pairs that almost always come with one label, unlike the rest of the data; and, given embedding or activation columns or a TensorFlow.js model layer, spectral signatures and activation clustering per class.',
     category: 'poisoning',
     defaultSeverity: 'high',
     taxonomy: { atlas: ['AML.T0020', 'AML.T0043.004'], owasp: ['ML02', 'ML10'] },
@@ -32,6 +31,22 @@ export const backdoorCheck = defineCheck({
         severity: 'high',
         remediation:
           'Inspect the rows of the separated cluster; remove them if they are poisoned and retrain.',
+      },
+      'activation-cluster': {
+        title: 'Small activation cluster within a class',
+        description:
+          'k-means splits the (PCA-reduced) activations of one class into clusters and one holds a small share of the class, as backdoored examples do (activation clustering).',
+        severity: 'high',
+        remediation:
+          'Inspect the rows of the small cluster (they are listed highest score first); remove them if they are poisoned and retrain.',
+      },
+      'non-finite-activations': {
+        title: 'Rows with NaN or infinite representations',
+        description:
+          'Some rows give NaN or infinite activations or embeddings; they are left out of spectral signatures and activation clustering.',
+        severity: 'medium',
+        remediation:
+          'Check those rows for extreme input values and the model for numeric overflow; fix or drop them and rerun.',
       },
     },
     docs: 'docs/checks/poisoning.backdoor.md',
@@ -103,50 +118,7 @@ export const backdoorCheck = defineCheck({
         },
       });
     }
-    if (options.embeddings.length === 0) return;
-    const matrix = await readFeatureMatrix(dataset, {
-      label: options.label,
-      features: options.embeddings,
-      maxRows: options.maxRows,
-      signal: ctx.signal,
-      onBatch: (rows) => ctx.progress(rows, dataset.numRows, 'reading embeddings'),
-    });
-    const signatures = spectralSignatures(matrix, {
-      maxClusterShare: options.maxClusterShare,
-      minSeparation: options.minSeparation,
-      seed: ctx.seed,
-      signal: ctx.signal,
-    });
-    ctx.metric(
-      'spectral',
-      Object.fromEntries(
-        signatures.map((s) => [
-          s.label,
-          {
-            rows: s.rows,
-            clusterShare: s.clusterShare,
-            separation: jsonNumber(s.separation),
-            flagged: s.flagged,
-          },
-        ]),
-      ),
-    );
-    for (const s of signatures) {
-      if (!s.flagged) continue;
-      const rows = s.suspicious.map((i) => matrix.rows[i] as number);
-      ctx.report({
-        rule: 'spectral-signature',
-        severity: 'high',
-        key: s.label,
-        message: `${s.suspicious.length} of the ${s.rows} rows labelled "${s.label}" (${percent(s.clusterShare)}) form a separate cluster along the top singular vector of ${options.embeddings.length} embedding columns (separation ${short(s.separation)})`,
-        location: { uri, column: options.label, rows: rows.slice(0, MAX_LOCATION_ROWS) },
-        evidence: {
-          label: s.label,
-          clusterRows: s.suspicious.length,
-          classRows: s.rows,
-          separation: s.separation,
-        },
-      });
-    }
+    if (options.embeddings.length === 0 && options.model === undefined) return;
+    await analyseRepresentations(ctx, options.label);
   },
 });

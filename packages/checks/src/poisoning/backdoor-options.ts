@@ -71,6 +71,80 @@ export const backdoorOptions = z
       .positive()
       .default(2)
       .describe("Spectral: smallest Ashman's D between the clusters."),
+    model: z
+      .object({
+        path: z.string().min(1).describe('TensorFlow.js Layers `model.json` (weights beside it).'),
+        layer: z.string().min(1).describe('Layer whose output gives the activations.'),
+        features: z
+          .array(z.string().min(1))
+          .optional()
+          .describe(
+            "The model's input columns, in order. Default: every numeric column but the label and excluded ones.",
+          ),
+        batchSize: z.number().int().positive().default(256).describe('Rows per forward pass.'),
+        maxWeightBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(256 * 1024 * 1024)
+          .describe('Largest total size of the weight shards read.'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Take the activations for spectral signatures and activation clustering from a layer of a TensorFlow.js model run on the feature columns (needs the optional package @tensorflow/tfjs). Not together with `embeddings`.',
+      ),
+    clustering: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe('Run activation clustering on the representations.'),
+        dims: z.number().int().min(1).default(10).describe('PCA dimensions (ART: nb_dims).'),
+        clusters: z
+          .number()
+          .int()
+          .min(2)
+          .max(20)
+          .default(2)
+          .describe('k of k-means (ART: nb_clusters).'),
+        method: z
+          .enum(['relative-size', 'silhouette', 'smaller'])
+          .default('relative-size')
+          .describe(
+            "How a cluster is judged poisoned: its share below sizeThreshold; that and a mean silhouette above silhouetteThreshold; or always the smallest (ART's default analysis).",
+          ),
+        sizeThreshold: z
+          .number()
+          .gt(0)
+          .lt(1)
+          .default(0.35)
+          .describe(
+            'Largest share of its class (rounded to 0.01, as ART does) a poisoned cluster may hold.',
+          ),
+        silhouetteThreshold: z
+          .number()
+          .min(-1)
+          .max(1)
+          .default(0.1)
+          .describe('Smallest mean silhouette for the `silhouette` method.'),
+        minClusterRows: z
+          .number()
+          .int()
+          .min(1)
+          .default(5)
+          .describe('Fewest rows in a flagged cluster.'),
+        restarts: z.number().int().min(1).default(10).describe('Seeded k-means++ starts.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Activation clustering (Chen et al. 2018, ART ActivationDefence semantics).'),
+    maxReportedRows: z
+      .number()
+      .int()
+      .min(0)
+      .default(1000)
+      .describe('Suspicious rows of activation clustering listed in the metrics at most.'),
     maxRows: z
       .number()
       .int()

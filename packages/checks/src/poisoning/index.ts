@@ -1,5 +1,12 @@
 export type { FeatureMatrix, ReadMatrixOptions } from './_feature-matrix.js';
 export { readFeatureMatrix } from './_feature-matrix.js';
+export type {
+  ActivationClusteringOptions,
+  ActivationClusteringResult,
+  ClassClusters,
+  ClusterAnalysis,
+} from './activation-clustering.js';
+export { activationClustering } from './activation-clustering.js';
 export { backdoorCheck } from './backdoor-check.js';
 export type { BackdoorOptions } from './backdoor-options.js';
 export { backdoorOptions } from './backdoor-options.js';
@@ -12,6 +19,9 @@ export { findTriggers } from './find-triggers.js';
 export { labelNoiseCheck } from './label-noise-check.js';
 export type { LabelNoiseOptions } from './label-noise-options.js';
 export { labelNoiseOptions } from './label-noise-options.js';
+export type { LayerActivationOptions, LayerActivations } from './layer-activations.js';
+export { layerActivations } from './layer-activations.js';
+export { OptionalDependencyError } from './optional-dependency-error.js';
 export { outliersCheck } from './outliers-check.js';
 export type { OutliersOptions } from './outliers-options.js';
 export { outliersOptions } from './outliers-options.js';
