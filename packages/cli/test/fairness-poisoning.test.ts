@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
@@ -77,5 +78,96 @@ describe('mlwarden data poisoning', () => {
       'poisoning.backdoor',
     ]);
     expect(ids.every((x: string[]) => x[1] !== 'error')).toBe(true);
+  });
+});
+
+describe('mlwarden data poisoning with a TensorFlow.js layer', () => {
+  // 4 features; class 0 holds 24 planted rows far out on feature 3. The model's "hidden" layer is
+  // the identity, so its activations are the features themselves.
+  const n = 400;
+  const lines: string[] = [];
+  const planted: number[] = [];
+  let seed = 11;
+  const uniform = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  for (let i = 0; i < n; i++) {
+    const label = i % 2;
+    const poison = label === 0 && i % 16 === 0 && planted.length < 24;
+    if (poison) planted.push(i);
+    const f = [0, 1, 2, 3].map((j) => uniform() * 2 + (label === 1 && j < 2 ? 3 : 0));
+    if (poison) f[3] = (f[3] as number) + 9;
+    lines.push(`${f.map((v) => v.toFixed(5)).join(',')},${label}`);
+  }
+  writeFileSync(join(dir, 'embedded.csv'), `f0,f1,f2,f3,label\n${lines.join('\n')}\n`);
+
+  async function saveModel(): Promise<string> {
+    const model = tf.sequential();
+    model.add(
+      tf.layers.dense({ units: 4, inputShape: [4], name: 'hidden', kernelInitializer: 'identity' }),
+    );
+    model.add(tf.layers.dense({ units: 2, activation: 'softmax', name: 'out' }));
+    const folder = mkdtempSync(join(tmpdir(), 'mlw-model-'));
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        const data = artifacts.weightData;
+        const bytes = Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data;
+        writeFileSync(join(folder, 'weights.bin'), new Uint8Array(bytes as ArrayBuffer));
+        writeFileSync(
+          join(folder, 'model.json'),
+          JSON.stringify({
+            format: 'layers-model',
+            modelTopology: artifacts.modelTopology,
+            weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+          }),
+        );
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    return join(folder, 'model.json');
+  }
+
+  const poisoning = (model: string, layer: string) =>
+    runCli(
+      [
+        'data',
+        'poisoning',
+        'embedded.csv',
+        '--label',
+        'label',
+        '--activations-model',
+        model,
+        '--activations-layer',
+        layer,
+        '-f',
+        'json',
+      ],
+      dir,
+    );
+
+  it('clusters the layer activations and names the planted rows', async () => {
+    const model = await saveModel();
+    const { stdout } = await poisoning(model, 'hidden');
+    const backdoor = JSON.parse(stdout).results.find(
+      (r: { checkId: string }) => r.checkId === 'poisoning.backdoor',
+    );
+    expect(backdoor.status).not.toBe('error');
+    const clusters = backdoor.findings.filter((f: { ruleId: string }) =>
+      f.ruleId.endsWith('/activation-cluster'),
+    );
+    expect(clusters).toHaveLength(1);
+    expect([...clusters[0].location.rows].sort((a: number, b: number) => a - b)).toEqual(planted);
+  });
+
+  it('reports an unknown layer as an error that lists the layers', async () => {
+    const model = await saveModel();
+    const { stdout } = await poisoning(model, 'nope');
+    const backdoor = JSON.parse(stdout).results.find(
+      (r: { checkId: string }) => r.checkId === 'poisoning.backdoor',
+    );
+    expect(backdoor.status).toBe('error');
+    expect(backdoor.error.code).toBe('MLW_MODEL_LAYER_UNKNOWN');
+    expect(`${backdoor.error.message} ${backdoor.error.hint ?? ''}`).toMatch(/hidden/);
   });
 });
