@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { saveLayersModel } from '../../checks/src/poisoning/_test-layers-model.js';
 import { runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlw-fair-'));
@@ -108,24 +109,7 @@ describe('mlwarden data poisoning with a TensorFlow.js layer', () => {
       tf.layers.dense({ units: 4, inputShape: [4], name: 'hidden', kernelInitializer: 'identity' }),
     );
     model.add(tf.layers.dense({ units: 2, activation: 'softmax', name: 'out' }));
-    const folder = mkdtempSync(join(tmpdir(), 'mlw-model-'));
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        const data = artifacts.weightData;
-        const bytes = Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data;
-        writeFileSync(join(folder, 'weights.bin'), new Uint8Array(bytes as ArrayBuffer));
-        writeFileSync(
-          join(folder, 'model.json'),
-          JSON.stringify({
-            format: 'layers-model',
-            modelTopology: artifacts.modelTopology,
-            weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-          }),
-        );
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    return join(folder, 'model.json');
+    return saveLayersModel(model, mkdtempSync(join(tmpdir(), 'mlw-model-')));
   }
 
   const poisoning = (model: string, layer: string) =>

@@ -8,10 +8,10 @@ import { workerEntry } from '../workers/worker-entry.js';
 import type { SchemaLike } from './_arrow-shape.js';
 import { loadArrow } from './_load-arrow.js';
 import { type PartitionPlan, partitionPlanOf } from './_partitions.js';
-import { profileArrowFilePart } from './_profile-arrow-file.js';
 import type { FileTask, StreamTask, WorkerReply } from './_profile-worker.js';
 import type { SketchOptions } from './column-profile.js';
 import { DatasetProfile, datasetProfileFromJSON } from './dataset-profile.js';
+import { transientBatches } from './transient-batches.js';
 
 export interface ProfileProgress {
   rows: number;
@@ -83,38 +83,17 @@ export async function profileDataset(
     return profileThroughWorkers(dataset, workers, sketch, options);
   }
   const plan = partitionPlanOf(dataset);
-  if (plan && plan.batchCount > 0) {
-    // An Arrow IPC file in this thread: read with the reused-buffer reader, one partition.
-    const progress: ProfileProgress = { rows: 0, batches: 0, totalBatches: plan.batchCount };
-    const part = await profileArrowFilePart(
-      {
-        path: plan.path,
-        source: plan.source,
-        size: plan.size,
-        mtimeMs: plan.mtimeMs,
-        start: 0,
-        end: plan.batchCount,
-        ...(columns ? { columns } : {}),
-        sketch,
-        partition: 0,
-      },
-      {
-        blocking: false,
-        ...(signal ? { signal } : {}),
-        onBatch: (rows) => {
-          progress.rows += rows;
-          progress.batches++;
-          onProgress?.({ ...progress });
-        },
-      },
-    );
-    return part.addFields(selectedSchema(dataset, columns));
-  }
   const profile = new DatasetProfile(sketch, 0).addFields(selectedSchema(dataset, columns));
-  const progress: ProfileProgress = { rows: 0, batches: 0 };
-  for await (const batch of readAhead(
-    dataset.batches({ ...(columns ? { columns } : {}), ...(signal ? { signal } : {}) }),
-  )) {
+  const progress: ProfileProgress = {
+    rows: 0,
+    batches: 0,
+    ...(plan !== undefined && { totalBatches: plan.batchCount }),
+  };
+  const read = { ...(columns ? { columns } : {}), ...(signal ? { signal } : {}) };
+  // An Arrow IPC file is read into reused buffers, the next batch while this one is profiled;
+  // other sources read one batch ahead.
+  const batches = plan ? transientBatches(dataset, read) : readAhead(dataset.batches(read));
+  for await (const batch of batches) {
     signal?.throwIfAborted();
     profile.addBatch(batch);
     progress.rows += batch.numRows;
