@@ -50,6 +50,7 @@ export {
   parseDataContract,
   validateDataContract,
 } from './data/data-contract.js';
+export { datasetFile } from './data/dataset-file.js';
 export type { RecordsDatasetOptions } from './data/dataset-from-records.js';
 export { datasetFromRecords } from './data/dataset-from-records.js';
 export { datasetFromTable } from './data/dataset-from-table.js';

@@ -13,6 +13,15 @@ export class CategoryCounter {
   rows = 0;
   nulls = 0;
 
+  /** Rebuilds a counter passed between threads (which keeps its fields but not its class). */
+  static fromState(state: { counts: Map<string, number>; rows: number; nulls: number }) {
+    const counter = new CategoryCounter();
+    for (const [value, count] of state.counts) counter.counts.set(value, count);
+    counter.rows = state.rows;
+    counter.nulls = state.nulls;
+    return counter;
+  }
+
   private add(value: string, count: number): void {
     this.counts.set(value, (this.counts.get(value) ?? 0) + count);
   }

@@ -2,6 +2,16 @@ import type { Data } from 'apache-arrow';
 import { numericValues } from './_numeric-values.js';
 import { validityOf } from './_validity.js';
 
+export interface NumericColumnState {
+  chunks: Float64Array[];
+  length: number;
+  rows: number;
+  nulls: number;
+  nan: number;
+  positiveInfinity: number;
+  negativeInfinity: number;
+}
+
 /**
  * Collects the finite values of one numeric column across batches and counts what it leaves out:
  * nulls, NaN, +Infinity and −Infinity. With the row count known up front, values are copied into
@@ -126,6 +136,34 @@ export class NumericColumn {
       this.joined = out;
     }
     return this.joined;
+  }
+
+  /**
+   * What another thread needs to rebuild this column: the counts and the values (a shared buffer
+   * is passed, not copied). See {@link NumericColumn.fromState}.
+   */
+  state(): NumericColumnState {
+    return {
+      chunks: [...this.valueChunks()],
+      length: this.length,
+      rows: this.rows,
+      nulls: this.nulls,
+      nan: this.nan,
+      positiveInfinity: this.positiveInfinity,
+      negativeInfinity: this.negativeInfinity,
+    };
+  }
+
+  static fromState(state: NumericColumnState): NumericColumn {
+    const column = new NumericColumn();
+    column.chunks = [...state.chunks];
+    column.length = state.length;
+    column.rows = state.rows;
+    column.nulls = state.nulls;
+    column.nan = state.nan;
+    column.positiveInfinity = state.positiveInfinity;
+    column.negativeInfinity = state.negativeInfinity;
+    return column;
   }
 
   /** Non-finite values left out (NaN and ±Infinity). */

@@ -1,6 +1,9 @@
-import { type CheckResult, runChecks } from '@mlwarden/core';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CheckResult, openDataset, runChecks } from '@mlwarden/core';
 import { CheckTester } from '@mlwarden/core/testing';
-import { Dictionary, Float64, Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { Dictionary, Float64, Int32, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { testDataset } from '../_test-dataset.js';
 import { createRandom } from '../stats/_random.js';
@@ -236,6 +239,40 @@ describe('data.drift in worker threads', () => {
         expect(two.metrics).toEqual(one.metrics);
         expect(numericOf(two, 'moved').ks.statistic).toBeGreaterThan(0.1);
       }
+    }
+  });
+});
+
+describe('data.drift reading two Arrow IPC files at once', () => {
+  it('gives the same report when one file is read on a worker thread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlw-drift-ipc-'));
+    try {
+      const n = 300_000;
+      const write = (name: string, seed: number, shift: number) => {
+        const path = join(dir, name);
+        const columns = {
+          stable: draw(n, gaussian(seed)),
+          moved: draw(n, gaussian(seed + 1, shift)),
+          colour: colours(n, seed + 2, [1, 1, 1 + shift, 1]),
+        };
+        writeFileSync(path, tableToIPC(table(columns), 'file'));
+        return path;
+      };
+      const refPath = write('reference.arrow', 31, 0);
+      const curPath = write('current.arrow', 41, 0.4);
+      const run = async (workers: number) =>
+        tester.run({
+          inputs: { reference: await openDataset(refPath), dataset: await openDataset(curPath) },
+          options: { mode: 'exact', workers },
+        });
+      const one = await run(1);
+      const two = await run(2);
+      expect(one.status).not.toBe('error');
+      expect(two.metrics).toEqual(one.metrics);
+      expect(two.findings).toEqual(one.findings);
+      expect((columnsOf(two).moved as { drifted: boolean }).drifted).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

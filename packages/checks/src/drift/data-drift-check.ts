@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { type Dataset, defineCheck, type Json } from '@mlwarden/core';
+import { type Dataset, datasetFile, defineCheck, type Json } from '@mlwarden/core';
 import type { Field } from 'apache-arrow';
 import { collectColumns } from '../arrow/_collect-columns.js';
+import { collectColumnsInWorker } from '../arrow/_collect-columns-in-worker.js';
 import { columnKind } from '../arrow/_column-kind.js';
 import type { NumericColumn } from '../arrow/_numeric-column.js';
 import { findPii } from '../pii/find-pii.js';
@@ -153,17 +154,41 @@ export const dataDriftCheck = defineCheck({
         location: { uri: current.source, column: mismatch.column },
       });
     }
-    const read = async (data: Dataset, label: string) =>
-      collectColumns(data, {
+    const threads = options.workers === 'auto' ? availableParallelism() : options.workers;
+    const cells = (data: Dataset) =>
+      (data.numRows ?? 0) * (plan.numeric.length + plan.categorical.length);
+    // Large datasets are read at once: one file on a worker thread (it opens the file again),
+    // the other on this thread.
+    const offThread =
+      threads > 1 && cells(reference) + cells(current) >= WORKERS_FROM_VALUES
+        ? [reference, current].find((data) => datasetFile(data) !== undefined)
+        : undefined;
+    const read = async (data: Dataset, label: string) => {
+      const onProgress = (rows: number) => ctx.progress(rows, data.numRows, `reading ${label}`);
+      const file = data === offThread ? datasetFile(data) : undefined;
+      if (file !== undefined) {
+        return collectColumnsInWorker(
+          {
+            path: file.path,
+            source: data.source,
+            numRows: file.numRows,
+            numeric: plan.numeric,
+            categorical: plan.categorical,
+            maxRows: options.maxRows,
+          },
+          { signal: ctx.signal, onProgress },
+        );
+      }
+      return collectColumns(data, {
         numeric: plan.numeric,
         categorical: plan.categorical,
         maxRows: options.maxRows,
         signal: ctx.signal,
-        onBatch: (rows) => ctx.progress(rows, data.numRows, `reading ${label}`),
-        shared: options.workers === 'auto' || options.workers > 1,
+        onBatch: onProgress,
+        shared: threads > 1,
       });
-    const ref = await read(reference, 'reference');
-    const cur = await read(current, 'current');
+    };
+    const [ref, cur] = await Promise.all([read(reference, 'reference'), read(current, 'current')]);
     for (const [label, collected] of [
       ['reference', ref],
       ['current', cur],
