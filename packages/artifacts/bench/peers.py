@@ -2,7 +2,7 @@
 benchmark. Never loads a model: every tool here only reads files.
 
   peers.py corpus FILE...   one JSON object per tool: {path: {"flagged": bool, "error": str|None}}
-  peers.py bench PATH...    seconds each tool takes to scan each path (file or directory)
+  peers.py bench PATH...    seconds (wall clock and CPU) each tool takes to scan each path
 """
 
 import contextlib
@@ -74,12 +74,17 @@ def bench(paths, tools):
         out[tool] = {}
         for p in paths:
             started = time.perf_counter()
+            cpu = time.process_time()
             try:
                 quietly(fn, p)
                 error = None
             except Exception as e:
                 error = f"{type(e).__name__}: {e}"[:200]
-            out[tool][p] = {"seconds": time.perf_counter() - started, "error": error}
+            out[tool][p] = {
+                "seconds": time.perf_counter() - started,
+                "cpu": time.process_time() - cpu,
+                "error": error,
+            }
     json.dump(out, sys.stdout)
 
 

@@ -438,6 +438,7 @@ def benign(c):
     data = normalise_torch_zip(saved(net.state_dict()))
     torch.load(io.BytesIO(data), weights_only=True)
     c.add("benign/torch-state-dict.pt", data, "benign", clean(["pytorch-zip"]))
+    TORCH_ARCHIVES["torch-state-dict.pt"] = data
     data = normalise_torch_zip(saved(net))
     torch.load(io.BytesIO(data), weights_only=False)
     c.add("benign/torch-full-model.pt", data, "benign", clean(["pytorch-zip"]))
@@ -564,8 +565,10 @@ def build_malicious(c):
         M,
         crit("os.system", rules=["malformed-pickle"], verdict="incomplete"),
         bypass="B8",
-        notes="nullifAI used 7z; 7z is not covered yet, the zip variant is",
+        notes="the zip variant of nullifAI; the 7z ones are made by generate_tf_7z.py",
     )
+    storage = bytes(random.Random(8).getrandbits(8) for _ in range(32))
+    TORCH_ARCHIVES["nullifai.pt"] = zip_bytes([("model/data.pkl", broken), ("model/version", b"3\n"), ("model/byteorder", b"little"), ("model/data/0", storage)])
 
     # B9: os.system then invalid bytes
     c.add(f"{M}/b09-invalid-bytes.pkl", reduce_payload("os", "system", 4)[:-1] + b"\xff\xfe\xfd", M, crit("os.system", rules=["malformed-pickle"], verdict="incomplete"), bypass="B9", validate=False)
@@ -702,6 +705,15 @@ def build_malicious(c):
     # B23: SETITEM on a non-dict (heap corruption in the weights_only unpickler)
     c.add(f"{M}/b23-setitem-non-dict.pkl", PROTO(2) + BININT1(1) + SBU("k") + SBU("v") + SETITEM + STOP, M, malicious("high", rules=["invalid-pickle"]), bypass="B23", validate=False)
 
+    # B23: a storage whose declared element count x element size differs from its member's size
+    # (the weights_only unpickler trusted numel; CVE-2026-24747)
+    good = zipfile.ZipFile(io.BytesIO(TORCH_ARCHIVES["torch-state-dict.pt"]))
+    members = [(i.filename, good.read(i.filename)) for i in good.infolist()]
+    first = next(n for n, _ in members if n.endswith("/data/0"))
+    for label, change in (("truncated", lambda b: b[:-4]), ("enlarged", lambda b: b + b"\x00" * 64)):
+        edited = [(n, change(d) if n == first else d) for n, d in members]
+        c.add(f"{M}/b23-storage-{label}.pt", zip_bytes(edited), M, malicious("high", rules=["storage-size-mismatch"], formats=["pytorch-zip"]), bypass="B23", notes=f"benign state dict with {first} {label}")
+
     # B30: scanner tampering
     c.add(f"{M}/b30-scanner-tamper.pkl", reduce_payload("picklescan.scanner", "scan_pickle_bytes", 4), M, crit("picklescan.scanner.scan_pickle_bytes"), bypass="B30")
 
@@ -831,6 +843,34 @@ def build_malformed(c):
     c.add(f"{K}/deep-marks.pkl", PROTO(4) + MARK * 200000 + STOP, K, {"verdict": "findings", "rules": ["invalid-pickle"]}, notes="200k nested MARKs then STOP on an empty stack: bounded work, reported invalid")
 
 
+TORCH_ARCHIVES = {}
+"""PyTorch archives made here that generate_tf_7z.py repacks into 7z."""
+
+
+def build_tf_7z(c):
+    """Runs generate_tf_7z.py in its own venv (TensorFlow, tf_keras, py7zr) and adds its files."""
+    import subprocess
+    import tempfile
+
+    py_venv = os.path.join(HERE, "..", "..", "..", "scripts", "py-venv")
+    venv = subprocess.run([py_venv, "artifacts-formats"], check=True, capture_output=True, text=True).stdout.strip()
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, data in TORCH_ARCHIVES.items():
+            with open(os.path.join(tmp, name), "wb") as fh:
+                fh.write(data)
+        listing = os.path.join(tmp, "entries.json")
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        run = subprocess.run([os.path.join(venv, "bin", "python"), os.path.join(HERE, "generate_tf_7z.py"), "--inputs", tmp, "--out", c.root, "--entries", listing], env=env, capture_output=True, text=True)
+        if run.returncode != 0:  # TensorFlow's start-up chatter only when something failed
+            sys.stderr.write(run.stderr)
+            raise SystemExit(f"generate_tf_7z.py failed with exit code {run.returncode}")
+        with open(listing) as fh:
+            made = json.load(fh)
+    for e in made["entries"]:
+        c.add_file(e["path"], e["kind"], e["expect"], bypass=e.get("bypass"), notes=e.get("notes", ""), validate=False)
+    return made["versions"]
+
+
 def deterministic_uuid4():
     import uuid
 
@@ -871,8 +911,10 @@ def main():
         build_malicious(c)
         build_malformed(c)
     generate_formats.build_formats(c, malicious, clean)
+    tf_7z_versions = build_tf_7z(c)
     versions = {m.__name__: m.__version__ for m in (numpy, sklearn, joblib, torch, xgboost, cloudpickle, dill)}
     versions.update(generate_formats.versions())
+    versions.update(tf_7z_versions)
     versions["python"] = sys.version.split()[0]
     c.entries.sort(key=lambda e: e["path"])
     with open(args.manifest, "w") as fh:
@@ -881,9 +923,7 @@ def main():
     print(f"wrote {len(c.entries)} files to {args.out}")
 
 
-NOT_COVERED = {
-    "B8-7z": "nullifAI's 7z container: 7z is not scanned yet (zip and raw variants are in the corpus)",
-}
+NOT_COVERED = {}
 
 if __name__ == "__main__":
     main()

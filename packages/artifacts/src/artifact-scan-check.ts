@@ -60,6 +60,18 @@ const RULES: Record<ArtifactRule, Omit<RuleMeta, 'remediation'>> = {
       'A Keras custom object (registered_name) or a Seldon runtime class outside the standard MLServer runtimes.',
   },
   'custom-op': { title: 'Custom operator domain', severity: 'medium' },
+  'risky-op': {
+    title: 'TensorFlow op that touches files or runs Python',
+    severity: 'high',
+    description:
+      'ReadFile, WriteFile, MatchingFiles, WholeFileReader, the py_function family, or PrintV2 to a file:// stream in a SavedModel graph.',
+  },
+  'storage-size-mismatch': {
+    title: 'PyTorch storage size differs from its data',
+    severity: 'high',
+    description:
+      'A storage declares numel × element size different from the size of its data/<key> member (CVE-2026-24747).',
+  },
   'malformed-header': {
     title: 'Malformed header',
     severity: 'medium',
@@ -144,6 +156,7 @@ export const artifactScanCheck = defineCheck({
         limits,
         strict: options.strict,
         allow: options.allow,
+        deep: options.deep,
         signal: ctx.signal,
       });
       files++;

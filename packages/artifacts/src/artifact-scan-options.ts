@@ -22,6 +22,11 @@ export const artifactScanOptions = z.strictObject({
         ),
     )
     .default([]),
+  /**
+   * Read every archive member to its end, checking every CRC. Default: tensor storage members are
+   * sniffed by their head only (where any loader's magic is), which is what makes large archives fast.
+   */
+  deep: z.boolean().default(false),
   /** Scan limits; see DEFAULT_LIMITS for the defaults. */
   limits: z.strictObject(limitShape).default({}),
   /** Entries kept in `metrics.files` (files and scanned members). */

@@ -1,3 +1,5 @@
+export type { ArtifactIntegrityOptions } from './artifact-integrity-check.js';
+export { artifactIntegrityCheck, artifactIntegrityOptions } from './artifact-integrity-check.js';
 export { artifactScanCheck } from './artifact-scan-check.js';
 export type { ArtifactScanOptions } from './artifact-scan-options.js';
 export { artifactScanOptions } from './artifact-scan-options.js';
@@ -15,13 +17,16 @@ export type { FormatHandler, Sniff } from './formats/format-handler.js';
 export { ggufFormat, templateRisks } from './formats/gguf-format.js';
 export { hdf5Format } from './formats/hdf5-format.js';
 export { kerasConfigFormat } from './formats/keras-config-format.js';
+export { kerasMetadataFormat } from './formats/keras-metadata-format.js';
 export { mlmodelFormat } from './formats/mlmodel-format.js';
 export { npyFormat } from './formats/npy-format.js';
 export { onnxFormat } from './formats/onnx-format.js';
 export { pickleFormat } from './formats/pickle-format.js';
 export { safetensorsFormat } from './formats/safetensors-format.js';
 export { seldonSettingsFormat } from './formats/seldon-settings-format.js';
+export { sevenZipFormat } from './formats/seven-zip-format.js';
 export { tarFormat } from './formats/tar-format.js';
+export { tfSavedModelFormat } from './formats/tf-savedmodel-format.js';
 export { zipFormat } from './formats/zip-format.js';
 export type {
   ManifestDiff,

@@ -414,6 +414,145 @@ function checkSize(id: number): number {
   return 4 * 2 ** Math.floor((id - 1) / 3);
 }
 
+/** The LZMA2 dictionary size its one-byte property encodes. */
+function lzma2DictSize(prop: number, what: string): number {
+  if (prop > 40) throw new CorruptDataError(`${what}: bad LZMA2 dictionary size`);
+  return prop === 40 ? 0xffffffff : (2 | (prop & 1)) * 2 ** (Math.floor(prop / 2) + 11);
+}
+
+/** A sequence of LZMA2 chunks up to its end marker (a 0 control byte), as in `.xz` and 7z. */
+class Lzma2Chunks {
+  private readonly core: LzmaCore;
+  private chunkLeft = 0;
+  /** Absolute input offset where the current compressed chunk ends. */
+  private chunkEnd = 0;
+  private needProps = true;
+
+  constructor(
+    dictSize: number,
+    private readonly what: string,
+  ) {
+    this.core = new LzmaCore(Math.min(dictSize, MAX_DICT));
+  }
+
+  /** Output, `more` when input is needed, or `end` once the end marker is consumed. */
+  next(inp: InputBuffer): Uint8Array | 'more' | 'end' {
+    const core = this.core;
+    for (;;) {
+      const b = inp.buf;
+      const p = inp.pos;
+      const avail = inp.available;
+      const need = (n: number): boolean => {
+        if (avail >= n) return true;
+        if (inp.ended) throw new CorruptDataError(`${this.what}: truncated LZMA2 data`);
+        return false;
+      };
+      if (this.chunkLeft > 0) {
+        const rc = core.rc;
+        rc.buf = b;
+        rc.pos = p;
+        rc.end = this.chunkEnd - inp.dropped;
+        try {
+          while (this.chunkLeft > 0 && !core.outFull) {
+            const before = core.total;
+            if (core.pendingLen > 0) core.copyPending(this.chunkLeft);
+            else if (!core.symbol(this.chunkLeft))
+              throw new CorruptDataError(`${this.what}: end marker inside an LZMA2 chunk`);
+            this.chunkLeft -= core.total - before;
+          }
+        } finally {
+          inp.pos = rc.pos;
+        }
+        if (this.chunkLeft === 0) inp.pos = this.chunkEnd - inp.dropped;
+        if (core.outLen > 0) return core.take();
+        continue;
+      }
+      if (!need(1)) return 'more';
+      const control = b[p] as number;
+      if (control === 0) {
+        inp.pos += 1;
+        return 'end';
+      }
+      if (control === 1 || control === 2) {
+        if (!need(3)) return 'more';
+        const size = ((b[p + 1] as number) << 8) + (b[p + 2] as number) + 1;
+        if (!need(3 + size)) return 'more';
+        if (control === 1) core.resetDict();
+        const data = b.subarray(p + 3, p + 3 + size);
+        for (const byte of data) core.put(byte);
+        inp.pos += 3 + size;
+        return core.take();
+      }
+      if (control < 0x80) throw new CorruptDataError(`${this.what}: bad LZMA2 control byte`);
+      const mode = (control >>> 5) & 3;
+      const headerLen = mode >= 2 ? 6 : 5;
+      if (!need(headerLen)) return 'more';
+      const unpacked =
+        (control & 0x1f) * 65536 + ((b[p + 1] as number) << 8) + (b[p + 2] as number) + 1;
+      const packed = ((b[p + 3] as number) << 8) + (b[p + 4] as number) + 1;
+      if (!need(headerLen + packed)) return 'more';
+      if (mode === 3) core.resetDict();
+      if (mode >= 2) {
+        core.setProps(b[p + 5] as number);
+        this.needProps = false;
+      } else if (this.needProps) {
+        throw new CorruptDataError(`${this.what}: LZMA2 chunk without properties`);
+      }
+      if (mode >= 1) core.resetState();
+      core.pendingLen = 0;
+      const rc = core.rc;
+      rc.buf = b;
+      rc.pos = p + headerLen;
+      rc.end = p + headerLen + packed;
+      rc.init();
+      inp.pos = rc.pos;
+      this.chunkEnd = inp.dropped + p + headerLen + packed;
+      this.chunkLeft = unpacked;
+    }
+  }
+}
+
+/** Raw LZMA2 data (7z's coder 0x21): chunks up to the end marker, no container. */
+export class Lzma2Decoder implements IncrementalDecoder {
+  private readonly input = new InputBuffer();
+  private readonly chunks: Lzma2Chunks;
+  private done = false;
+
+  constructor(dictProp: number) {
+    this.chunks = new Lzma2Chunks(lzma2DictSize(dictProp, 'lzma2'), 'lzma2');
+  }
+
+  push(chunk: Uint8Array | null): void {
+    this.input.push(chunk);
+  }
+
+  next(): Uint8Array | 'more' | 'done' {
+    if (this.done) return 'done';
+    const out = this.chunks.next(this.input);
+    if (out !== 'end') return out;
+    this.done = true;
+    return 'done';
+  }
+}
+
+/**
+ * Raw LZMA data with its 5 property bytes kept apart (7z's coder 03 01 01) and a known
+ * unpacked size: the `.lzma` decoder fed a header made from them.
+ */
+export function lzmaRawDecoder(props: Uint8Array, unpackedSize: number): IncrementalDecoder {
+  if (props.length < 5) throw new CorruptDataError('lzma: coder properties shorter than 5 bytes');
+  const header = new Uint8Array(13);
+  header.set(props.subarray(0, 5), 0);
+  let size = unpackedSize;
+  for (let i = 5; i < 13; i++) {
+    header[i] = size % 256;
+    size = Math.floor(size / 256);
+  }
+  const decoder = new LzmaAloneDecoder();
+  decoder.push(header);
+  return decoder;
+}
+
 type XzState =
   | 'stream-header'
   | 'block-or-index'
@@ -429,20 +568,13 @@ export class XzDecoder implements IncrementalDecoder {
   private readonly input = new InputBuffer();
   private state: XzState = 'stream-header';
   private check = 0;
-  private core: LzmaCore | undefined;
+  private lzma2: Lzma2Chunks | undefined;
   /** Absolute offset (in the whole input) where the current block started. */
   private blockStart = 0;
-  private chunkLeft = 0;
-  private chunkEnd = 0;
-  private needProps = true;
   private streams = 0;
 
   push(chunk: Uint8Array | null): void {
     this.input.push(chunk);
-  }
-
-  private get dropped(): number {
-    return this.input.dropped;
   }
 
   private abs(): number {
@@ -508,82 +640,19 @@ export class XzDecoder implements IncrementalDecoder {
             dictProp = b[at] as number;
             at += propSize.value;
           }
-          if (dictProp > 40) throw new CorruptDataError('xz: bad LZMA2 dictionary size');
-          const dictSize =
-            dictProp === 40
-              ? 0xffffffff
-              : (2 | (dictProp & 1)) * 2 ** (Math.floor(dictProp / 2) + 11);
-          this.core = new LzmaCore(Math.min(dictSize, MAX_DICT));
-          this.needProps = true;
+          const dictSize = lzma2DictSize(dictProp, 'xz');
+          this.lzma2 = new Lzma2Chunks(dictSize, 'xz');
           inp.pos += size;
           this.state = 'chunk';
           continue;
         }
         case 'chunk': {
-          const core = this.core as LzmaCore;
-          if (this.chunkLeft > 0) {
-            const rc = core.rc;
-            rc.buf = b;
-            rc.pos = p;
-            rc.end = this.chunkEnd - this.dropped;
-            try {
-              while (this.chunkLeft > 0 && !core.outFull) {
-                const before = core.total;
-                if (core.pendingLen > 0) core.copyPending(this.chunkLeft);
-                else if (!core.symbol(this.chunkLeft))
-                  throw new CorruptDataError('xz: end marker inside an LZMA2 chunk');
-                this.chunkLeft -= core.total - before;
-              }
-            } finally {
-              inp.pos = rc.pos;
-            }
-            if (this.chunkLeft === 0) inp.pos = this.chunkEnd - this.dropped;
-            if (core.outLen > 0) return core.take();
-            continue;
-          }
-          if (!need(1)) return 'more';
-          const control = b[p] as number;
-          if (control === 0) {
-            inp.pos += 1;
+          const out = (this.lzma2 as Lzma2Chunks).next(inp);
+          if (out === 'end') {
             this.state = 'block-end';
             continue;
           }
-          if (control === 1 || control === 2) {
-            if (!need(3)) return 'more';
-            const size = ((b[p + 1] as number) << 8) + (b[p + 2] as number) + 1;
-            if (!need(3 + size)) return 'more';
-            if (control === 1) core.resetDict();
-            const data = b.subarray(p + 3, p + 3 + size);
-            for (const byte of data) core.put(byte);
-            inp.pos += 3 + size;
-            return core.take();
-          }
-          if (control < 0x80) throw new CorruptDataError('xz: bad LZMA2 control byte');
-          const mode = (control >>> 5) & 3;
-          const headerLen = mode >= 2 ? 6 : 5;
-          if (!need(headerLen)) return 'more';
-          const unpacked =
-            (control & 0x1f) * 65536 + ((b[p + 1] as number) << 8) + (b[p + 2] as number) + 1;
-          const packed = ((b[p + 3] as number) << 8) + (b[p + 4] as number) + 1;
-          if (!need(headerLen + packed)) return 'more';
-          if (mode === 3) core.resetDict();
-          if (mode >= 2) {
-            core.setProps(b[p + 5] as number);
-            this.needProps = false;
-          } else if (this.needProps) {
-            throw new CorruptDataError('xz: LZMA2 chunk without properties');
-          }
-          if (mode >= 1) core.resetState();
-          core.pendingLen = 0;
-          const rc = core.rc;
-          rc.buf = b;
-          rc.pos = p + headerLen;
-          rc.end = p + headerLen + packed;
-          rc.init();
-          inp.pos = rc.pos;
-          this.chunkEnd = this.dropped + p + headerLen + packed;
-          this.chunkLeft = unpacked;
-          continue;
+          return out;
         }
         case 'block-end': {
           const pad = (4 - ((this.abs() - this.blockStart) % 4)) % 4;

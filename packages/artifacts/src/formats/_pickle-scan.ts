@@ -18,6 +18,7 @@ import type { ArtifactFinding, ArtifactRule } from '../scan/scan-result.js';
 import type { ScanUnit } from '../scan/scan-unit.js';
 import { type Source, sourceFromBytes } from '../scan/source.js';
 import { joblibArrayHook } from './_joblib-arrays.js';
+import { MAX_STORAGES, type StorageRef, storageCollector, storageRef } from './_torch-storages.js';
 
 export interface PickleScanOptions {
   /**
@@ -216,9 +217,14 @@ class StreamSink implements PickleEvents {
     else agg.count++;
   }
 
-  onPersistentId(_pid: Value, offset: number): void {
+  onPersistentId(pid: Value, offset: number): void {
     this.odd = true;
     if (this.persistentIds++ === 0) this.firstPersistentId = offset;
+    const storages = this.scan.storages;
+    if (storages !== undefined && storages.length < MAX_STORAGES) {
+      const ref = storageRef(pid, offset);
+      if (ref !== undefined) storages.push(ref);
+    }
   }
 
   async onConstant(event: ConstantEvent): Promise<void> {
@@ -269,6 +275,8 @@ const ISSUE_RULES: Record<
 /** Scans the pickle streams of one source into one unit. */
 class PickleScan {
   private readonly emitted = new Map<string, ArtifactFinding>();
+  /** Where storage persistent ids go, when the container checks them (PyTorch data.pkl). */
+  readonly storages: StorageRef[] | undefined;
 
   constructor(
     private readonly source: Source,
@@ -276,7 +284,9 @@ class PickleScan {
     private readonly ctx: ScanContext,
     private readonly depth: number,
     private readonly options: PickleScanOptions,
-  ) {}
+  ) {
+    this.storages = storageCollector(unit);
+  }
 
   /** True when an import is on the deny list or embedded code (not merely unlisted). */
   isFlagged(module: string, name: string): boolean {

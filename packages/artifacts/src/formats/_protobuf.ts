@@ -1,3 +1,5 @@
+import type { ScanUnit } from '../scan/scan-unit.js';
+
 /** Random access to bytes `[start, end)`. */
 export type Read = (start: number, end: number) => Promise<Uint8Array>;
 
@@ -12,7 +14,8 @@ export interface PbField {
 
 export class PbError extends Error {}
 
-function varint(bytes: Uint8Array, at: number): [number, number] {
+/** The varint at `at` and the offset after it; undefined when it does not end within 10 bytes. */
+export function pbVarint(bytes: Uint8Array, at: number): [number, number] | undefined {
   let value = 0;
   let scale = 1;
   for (let i = at; i < bytes.length && i < at + 10; i++) {
@@ -21,7 +24,27 @@ function varint(bytes: Uint8Array, at: number): [number, number] {
     scale *= 128;
     if ((b & 0x80) === 0) return [value, i + 1];
   }
-  throw new PbError(`bad varint at ${at}`);
+  return undefined;
+}
+
+function varint(bytes: Uint8Array, at: number): [number, number] {
+  const v = pbVarint(bytes, at);
+  if (v === undefined) throw new PbError(`bad varint at ${at}`);
+  return v;
+}
+
+/**
+ * Reports a malformed protobuf (`what`: "ONNX", "SavedModel") on `unit` and makes it incomplete;
+ * rethrows anything that is not a PbError (a bug).
+ */
+export function reportPbError(unit: ScanUnit, what: string, error: unknown): void {
+  if (!(error instanceof PbError)) throw error;
+  unit.report({
+    rule: 'malformed-header',
+    severity: 'medium',
+    message: `${what} protobuf is malformed: ${error.message}`,
+  });
+  unit.incomplete(`${what} protobuf unreadable: ${error.message}`);
 }
 
 /**

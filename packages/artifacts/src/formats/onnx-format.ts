@@ -1,8 +1,16 @@
 import type { ScanContext } from '../scan/scan-context.js';
 import type { ScanUnit } from '../scan/scan-unit.js';
-import { PbError, type PbField, pbFields, pbString, type Read } from './_protobuf.js';
+import {
+  PbError,
+  type PbField,
+  pbFields,
+  pbString,
+  type Read,
+  reportPbError,
+} from './_protobuf.js';
 import { escapesDirectory } from './_relative-path.js';
 import type { FormatHandler } from './format-handler.js';
+import { isSavedModel } from './tf-savedmodel-format.js';
 
 /** ModelProto fields and their wire types (0 varint, 2 length-delimited). */
 const MODEL_FIELDS: Record<number, number> = {
@@ -147,6 +155,8 @@ async function fn(w: Walk, f: PbField): Promise<void> {
 export const onnxFormat: FormatHandler = {
   format: 'onnx',
   sniff(source) {
+    // A SavedModel also starts with a small field 1 and a field 2; its field 2 is a message.
+    if (isSavedModel(source.head, source.size)) return false;
     return sniffModel(source.head, source.size) ? 'start' : false;
   },
   async scan(source, unit, ctx) {
@@ -168,13 +178,7 @@ export const onnxFormat: FormatHandler = {
         else await fn(w, c);
       }
     } catch (error) {
-      if (!(error instanceof PbError)) throw error;
-      unit.report({
-        rule: 'malformed-header',
-        severity: 'medium',
-        message: `ONNX protobuf is malformed: ${error.message}`,
-      });
-      unit.incomplete(`ONNX protobuf unreadable: ${error.message}`);
+      reportPbError(unit, 'ONNX', error);
     }
     for (const [location, tensorName] of w.locations) {
       const why = escapesDirectory(location);

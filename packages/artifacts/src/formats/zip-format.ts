@@ -9,9 +9,15 @@ import {
   type ZipAnomaly,
   type ZipEntry,
 } from '../zip/_zip-reader.js';
+import {
+  checkStorageSizes,
+  collectStorages,
+  isTorchLayout,
+  type StorageRef,
+  TORCH_PICKLE,
+} from './_torch-storages.js';
 import type { FormatHandler } from './format-handler.js';
 
-const TORCH_PICKLE = /(^|\/)(data|constants)\.pkl$/;
 const TORCHSCRIPT_CODE = /(^|\/)code\/.*\.py$/;
 
 function reportAnomalies(unit: ScanUnit, anomalies: readonly ZipAnomaly[]): void {
@@ -230,8 +236,7 @@ export const zipFormat: FormatHandler = {
     reportAnomalies(unit, dir.anomalies);
     if (dir.zip64) unit.addFormat('zip64');
     const names = dir.entries.map((e) => e.name);
-    const torch =
-      names.some((n) => TORCH_PICKLE.test(n)) && names.some((n) => /(^|\/)version$/.test(n));
+    const torch = isTorchLayout(names);
     if (torch) {
       unit.addFormat('pytorch-zip');
       await checkByteorder(read, size, dir.entries, unit);
@@ -249,6 +254,8 @@ export const zipFormat: FormatHandler = {
       unit.error('zip directory unreadable and no member found');
       return;
     }
+    const storageChecks: [string, ScanUnit, StorageRef[]][] = [];
+    const sizes = new Map(dir.entries.map((e) => [e.name, e.size]));
     for (const entry of dir.entries) {
       if (ctx.expired()) {
         unit.incomplete('time limit reached (maxTimeMs) or scan cancelled');
@@ -278,7 +285,10 @@ export const zipFormat: FormatHandler = {
         child.incomplete('encrypted member');
         continue;
       }
-      if (torch && TORCH_PICKLE.test(entry.name)) child.hints.persistentIds = true;
+      if (torch && TORCH_PICKLE.test(entry.name)) {
+        child.hints.persistentIds = true;
+        storageChecks.push([entry.name, child, collectStorages(child)]);
+      }
       if (code.length > 0 && /\.pkl$|debug_pkl$/.test(entry.name)) {
         // TorchScript's own unpickler resolves these names, not Python's import system.
         child.hints.torchscript = true;
@@ -287,5 +297,7 @@ export const zipFormat: FormatHandler = {
       const member = await memberSource(read, size, entry, child, ctx);
       await ctx.scan(member, child, depth + 1);
     }
+    for (const [name, child, storages] of storageChecks)
+      checkStorageSizes(child, name, storages, (n) => sizes.get(n));
   },
 };

@@ -1,10 +1,19 @@
 /** Decoders for the text forms pickle uses, with CPython's semantics. */
+import { isUtf8 } from 'node:buffer';
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 const utf8Lenient = new TextDecoder('utf-8');
 
 /** Thrown when bytes are not valid in the expected text form. */
-export class TextDecodeError extends Error {}
+export class TextDecodeError extends Error {
+  constructor(message: string) {
+    // Thrown for every binary payload a trial parse takes for text: skip the stack capture.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
 
 /** Latin-1: every byte is one code point. */
 export function latin1(bytes: Uint8Array): string {
@@ -33,11 +42,9 @@ export function isAscii(bytes: Uint8Array): boolean {
 
 /** UTF-8 as CPython's `str(data, 'utf-8', 'surrogatepass')`: encoded surrogates are allowed. */
 export function utf8SurrogatePass(bytes: Uint8Array): string {
-  try {
-    return utf8Strict.decode(bytes);
-  } catch {
-    // Slow path: accept ED A0..BF xx (surrogates), reject everything else that is invalid.
-  }
+  // Validated first: a decoder throwing on binary payloads (trial parses) costs a stack trace.
+  if (isUtf8(bytes)) return utf8Strict.decode(bytes);
+  // Slow path: accept ED A0..BF xx (surrogates), reject everything else that is invalid.
   let out = '';
   let i = 0;
   while (i < bytes.length) {
@@ -82,11 +89,9 @@ export function utf8SurrogatePass(bytes: Uint8Array): string {
 
 /** Lenient UTF-8 (invalid sequences become U+FFFD); `valid` tells whether it was strict UTF-8. */
 export function utf8(bytes: Uint8Array): { text: string; valid: boolean } {
-  try {
-    return { text: utf8Strict.decode(bytes), valid: true };
-  } catch {
-    return { text: utf8Lenient.decode(bytes), valid: false };
-  }
+  return isUtf8(bytes)
+    ? { text: utf8Strict.decode(bytes), valid: true }
+    : { text: utf8Lenient.decode(bytes), valid: false };
 }
 
 function hexValue(c: number): number {

@@ -273,12 +273,33 @@ describe('PickleMachine robustness', () => {
         P.STOP,
       ),
     );
-    // 'pickle' and 'loads' start with opcode bytes too: offered as weak candidates.
-    expect(r.constants.filter((c) => !c.strong).map((c) => c.from)).toEqual(['str', 'str']);
+    // 'pickle' and 'loads' start with opcode bytes too, but ASCII without a newline or a '.'
+    // can neither import nor reach STOP: inert, not offered.
+    expect(r.constants.filter((c) => !c.strong)).toEqual([]);
     const strong = r.constants.filter((c) => c.strong);
     expect(strong).toHaveLength(1);
     expect(strong[0]).toMatchObject({ from: 'bytes', offset: 2 + 8 + 7 + 1 + 5 });
     expect(Buffer.from(strong[0]?.bytes ?? []).equals(Buffer.from(inner))).toBe(true);
+  });
+
+  it('offers text that could import or stop as a weak candidate, and inert text not', async () => {
+    const r = await run(
+      asm(
+        P.proto(2),
+        P.MARK,
+        P.sbu('cos\nsystem\n'),
+        P.sbu('l.xx'),
+        P.sbu('coef_'),
+        P.sbu('K\u00e9xx'),
+        P.TUPLE,
+        P.STOP,
+      ),
+    );
+    expect(r.constants.map((c) => Buffer.from(c.bytes).toString('latin1'))).toEqual([
+      'cos\nsystem\n',
+      'l.xx',
+      'K\u00e9xx',
+    ]);
   });
 
   it('stops at the opcode, stack, memo and line limits with a limit end', async () => {

@@ -175,6 +175,9 @@ class LimitError extends Error {
   }
 }
 
+/** Shared values of BININT1's 256 integers (values are never mutated). */
+const SMALL_INTS: readonly Value[] = Array.from({ length: 256 }, (_, v) => ({ t: 'int', v }));
+
 /** Strings longer than this are not kept as values (they are still offered as nested pickles). */
 const MAX_STR_VALUE = 64 * 1024;
 
@@ -197,8 +200,12 @@ export class PickleMachine {
   private readonly options: MachineOptions;
   private stack: Value[] = [];
   private marks: number[] = [];
-  /** Memo by index: an array, dense as pickle writes it (V8 falls back to a dictionary if not). */
-  private memo: Value[] = [];
+  /**
+   * Memo by index: an array, dense as pickle writes it (V8 falls back to a dictionary if not).
+   * String values are kept as bare strings (re-wrapped on GET): a vocabulary of millions of
+   * memoised strings then costs one string each, not a string plus a wrapper object.
+   */
+  private memo: (Value | string)[] = [];
   private memoSize = 0;
   private proto = 0;
   private opcodes = 0;
@@ -217,7 +224,19 @@ export class PickleMachine {
   ) {
     this.events = events;
     this.options = options;
-    this.limits = { ...DEFAULT_PICKLE_LIMITS, ...options.limits };
+    const given = options.limits;
+    this.limits =
+      given === undefined
+        ? DEFAULT_PICKLE_LIMITS
+        : {
+            maxOpcodes: given.maxOpcodes ?? DEFAULT_PICKLE_LIMITS.maxOpcodes,
+            maxStackDepth: given.maxStackDepth ?? DEFAULT_PICKLE_LIMITS.maxStackDepth,
+            maxMemoEntries: given.maxMemoEntries ?? DEFAULT_PICKLE_LIMITS.maxMemoEntries,
+            maxLineBytes: given.maxLineBytes ?? DEFAULT_PICKLE_LIMITS.maxLineBytes,
+            maxInlineBytes: given.maxInlineBytes ?? DEFAULT_PICKLE_LIMITS.maxInlineBytes,
+            maxNestedBytes: given.maxNestedBytes ?? DEFAULT_PICKLE_LIMITS.maxNestedBytes,
+            maxStreamBytes: given.maxStreamBytes ?? DEFAULT_PICKLE_LIMITS.maxStreamBytes,
+          };
   }
 
   /** Total opcodes executed by this machine over all streams. */
@@ -228,7 +247,7 @@ export class PickleMachine {
   /** Runs one stream from the reader's position until STOP, the end of input or an error. */
   async runStream(): Promise<StreamEnd> {
     const r = this.reader;
-    await r.fill(1);
+    if (r.available === 0 && !r.sourceDone) await r.fill(1);
     const start = r.pos;
     if (r.available === 0) return { kind: 'empty', start };
     this.streamStart = start;
@@ -348,7 +367,7 @@ export class PickleMachine {
       throw new LimitError(`memo larger than ${this.limits.maxMemoEntries} entries`, offset);
     }
     if (index < 0) this.invalid(offset, `${op} with negative memo index ${index}`);
-    this.memo[index] = v;
+    this.memo[index] = v.t === 'str' ? v.v : v;
     if (fresh) this.memoSize++;
     this.puts++;
   }
@@ -367,7 +386,7 @@ export class PickleMachine {
       this.push(unknown(`memo key ${index} missing`), offset);
       return;
     }
-    this.push(v, offset);
+    this.push(typeof v === 'string' ? { t: 'str', v } : v, offset);
   }
 
   private async need(n: number, pos: number, what: string): Promise<void> {
@@ -412,7 +431,25 @@ export class PickleMachine {
    * Reads a counted payload. Returns the bytes when buffered, or undefined when the payload was
    * streamed past. Offers it as a possible nested pickle on the way.
    */
-  private async payload(
+  private payload(
+    n: number,
+    pos: number,
+    what: string,
+    from: 'bytes' | 'str',
+  ): Uint8Array | undefined | Promise<Uint8Array | undefined> {
+    const r = this.reader;
+    if (r.available >= n && n <= this.limits.maxInlineBytes) {
+      // Buffered already: no promise unless the bytes are offered as a nested pickle.
+      const dataOffset = r.pos;
+      const bytes = r.view(n);
+      if (from !== 'bytes') return bytes;
+      const offered = this.offerConstant(bytes, dataOffset, 'bytes');
+      return offered === undefined ? bytes : offered.then(() => bytes);
+    }
+    return this.payloadAsync(n, pos, what, from);
+  }
+
+  private async payloadAsync(
     n: number,
     pos: number,
     what: string,
@@ -449,25 +486,56 @@ export class PickleMachine {
     return undefined;
   }
 
-  private async offerConstant(
+  /** Offers a constant as a possible nested pickle; a promise only when one is scanned. */
+  private offerConstant(
     bytes: Uint8Array,
     offset: number,
     from: 'bytes' | 'str',
-  ): Promise<void> {
-    if (this.events.onConstant === undefined || bytes.length < 2) return;
+  ): Promise<void> | undefined {
+    if (this.events.onConstant === undefined || bytes.length < 2) return undefined;
     const b0 = bytes[0] as number;
     const strong = b0 === OP.PROTO && (bytes[1] as number) <= HIGHEST_PROTOCOL;
-    if (!strong && (bytes.length < 4 || OPCODES[b0] === undefined)) return;
-    if (bytes.length > this.limits.maxNestedBytes) return;
-    await this.events.onConstant({ offset, bytes, strong, from });
+    if (!strong && (bytes.length < 4 || OPCODES[b0] === undefined)) return undefined;
+    if (bytes.length > this.limits.maxNestedBytes) return undefined;
+    const offered = this.events.onConstant({ offset, bytes, strong, from });
+    return offered instanceof Promise ? offered : undefined;
   }
 
-  private async offerString(text: string, offset: number): Promise<void> {
-    if (this.events.onConstant === undefined || text.length < 2) return;
+  private offerString(text: string, offset: number): Promise<void> | undefined {
+    if (this.events.onConstant === undefined || text.length < 2) return undefined;
     const c0 = text.charCodeAt(0);
-    if (c0 > 255 || OPCODES[c0] === undefined) return;
+    if (c0 > 255 || OPCODES[c0] === undefined) return undefined;
+    if (this.inertText(text)) return undefined;
     const bytes = encodeLatin1(text);
-    if (bytes !== undefined) await this.offerConstant(bytes, offset, 'str');
+    return bytes === undefined ? undefined : this.offerConstant(bytes, offset, 'str');
+  }
+
+  /**
+   * True for text that no loader can run anything from, so it is not offered as a nested pickle
+   * (attribute names such as `coef_` or `classes_` start with opcode letters): ASCII without a
+   * newline or a `.`. GLOBAL and INST need newline-terminated arguments, STACK_GLOBAL, EXT1/2/4
+   * and PROTO are not ASCII, so nothing can be imported; without `.` there is no STOP; and a
+   * string shorter than every opcode, stack, memo and stream limit (and than the 64k opcodes
+   * between time checks) cannot reach one. Such a stream imports nothing, calls no global and
+   * ends truncated: pickle.loads raises before anything could run.
+   */
+  private inertText(text: string): boolean {
+    const l = this.limits;
+    const n = text.length;
+    if (
+      n >= 0x10000 ||
+      n >= l.maxOpcodes ||
+      n >= l.maxStackDepth ||
+      n >= l.maxMemoEntries ||
+      n >= l.maxStreamBytes
+    ) {
+      return false;
+    }
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x0a || c === 0x2e || c > 0x7f) return false;
+    }
+    return true;
   }
 
   private str(v: Value): string | undefined {
@@ -494,7 +562,25 @@ export class PickleMachine {
   /** A counted argument's length (1, 4 or 8 bytes, little-endian); BINSTRING's is signed. */
   private async length(width: number, pos: number, name: string, signed: boolean): Promise<number> {
     await this.need(width, pos, name);
-    const n = this.uint(this.reader.view(width));
+    return this.lengthNow(width, pos, name, signed);
+  }
+
+  /** `length`, synchronous when the `width` bytes are buffered already. */
+  private lengthOf(
+    width: number,
+    pos: number,
+    name: string,
+    signed: boolean,
+  ): number | Promise<number> {
+    return this.reader.available >= width
+      ? this.lengthNow(width, pos, name, signed)
+      : this.length(width, pos, name, signed);
+  }
+
+  /** `length` when the `width` bytes are buffered already. */
+  private lengthNow(width: number, pos: number, name: string, signed: boolean): number {
+    const r = this.reader;
+    const n = width === 1 ? r.u8() : width === 4 ? r.u32le() : this.uint(r.view(width));
     if (signed && width === 4 && n >= 0x80000000) {
       throw new DecodeError(`${name} has a negative byte count (${n - 0x100000000})`, pos);
     }
@@ -564,7 +650,7 @@ export class PickleMachine {
       switch (code) {
         // ---- framing and protocol
         case OP.PROTO: {
-          await this.need(1, pos, 'PROTO');
+          if (r.available < 1) await this.need(1, pos, 'PROTO');
           const v = r.u8();
           if (trace) raw = Uint8Array.of(v);
           if (v > HIGHEST_PROTOCOL) {
@@ -574,7 +660,7 @@ export class PickleMachine {
           break;
         }
         case OP.FRAME: {
-          await this.need(8, pos, 'FRAME');
+          if (r.available < 8) await this.need(8, pos, 'FRAME');
           const view = r.view(8);
           if (trace) raw = view.slice();
           const len = this.uint(view);
@@ -610,31 +696,29 @@ export class PickleMachine {
           this.push(FALSE, pos);
           break;
         case OP.BININT: {
-          await this.need(4, pos, 'BININT');
-          const view = r.view(4);
-          if (trace) raw = view.slice();
-          const u = this.uint(view);
+          if (r.available < 4) await this.need(4, pos, 'BININT');
+          if (trace) raw = r.peekView(4).slice();
+          const u = r.u32le();
           this.push({ t: 'int', v: u >= 0x80000000 ? u - 0x100000000 : u }, pos);
           break;
         }
         case OP.BININT1: {
-          await this.need(1, pos, 'BININT1');
+          if (r.available < 1) await this.need(1, pos, 'BININT1');
           const v = r.u8();
           if (trace) raw = Uint8Array.of(v);
-          this.push({ t: 'int', v }, pos);
+          this.push(SMALL_INTS[v] as Value, pos);
           break;
         }
         case OP.BININT2: {
-          await this.need(2, pos, 'BININT2');
-          const view = r.view(2);
-          if (trace) raw = view.slice();
-          this.push({ t: 'int', v: this.uint(view) }, pos);
+          if (r.available < 2) await this.need(2, pos, 'BININT2');
+          if (trace) raw = r.peekView(2).slice();
+          this.push({ t: 'int', v: r.u16le() }, pos);
           break;
         }
         case OP.LONG1:
         case OP.LONG4: {
           const width = code === OP.LONG1 ? 1 : 4;
-          await this.need(width, pos, info.name);
+          if (r.available < width) await this.need(width, pos, info.name);
           const lenView = r.view(width);
           const n = this.uint(lenView);
           if (width === 4 && n >= 0x80000000) {
@@ -648,7 +732,7 @@ export class PickleMachine {
             this.push({ t: 'int', v: 0n }, pos);
             break;
           }
-          await this.need(n, pos, info.name);
+          if (r.available < n) await this.need(n, pos, info.name);
           const data = r.view(n);
           if (trace) raw = data.slice();
           const big = decodeLong(data);
@@ -694,7 +778,7 @@ export class PickleMachine {
           break;
         }
         case OP.BINFLOAT: {
-          await this.need(8, pos, 'BINFLOAT');
+          if (r.available < 8) await this.need(8, pos, 'BINFLOAT');
           const view = r.view(8);
           if (trace) raw = view.slice();
           this.push(FLOAT, pos);
@@ -714,7 +798,8 @@ export class PickleMachine {
             const decoded = escapeDecode(line.subarray(1, line.length - 1));
             const text = latin1(decoded);
             value = this.text(text);
-            await this.offerString(text, pos);
+            const offered = this.offerString(text, pos);
+            if (offered !== undefined) await offered;
           } catch (error) {
             if (!(error instanceof TextDecodeError)) throw error;
             this.invalid(pos, `STRING argument: ${error.message}`);
@@ -725,8 +810,11 @@ export class PickleMachine {
         }
         case OP.BINSTRING:
         case OP.SHORT_BINSTRING: {
-          const u = await this.length(code === OP.SHORT_BINSTRING ? 1 : 4, pos, info.name, true);
-          const data = await this.payload(u, pos, info.name, 'bytes');
+          const width = code === OP.SHORT_BINSTRING ? 1 : 4;
+          const uLen = this.lengthOf(width, pos, info.name, true);
+          const u = typeof uLen === 'number' ? uLen : await uLen;
+          const pending = this.payload(u, pos, info.name, 'bytes');
+          const data = pending instanceof Promise ? await pending : pending;
           if (trace && data) raw = data.slice();
           if (data === undefined) skipped = u;
           this.push(
@@ -743,8 +831,10 @@ export class PickleMachine {
         case OP.BYTEARRAY8: {
           this.checkProto(info, pos);
           const width = code === OP.SHORT_BINBYTES ? 1 : code === OP.BINBYTES ? 4 : 8;
-          const n = await this.length(width, pos, info.name, false);
-          const data = await this.payload(n, pos, info.name, 'bytes');
+          const nLen = this.lengthOf(width, pos, info.name, false);
+          const n = typeof nLen === 'number' ? nLen : await nLen;
+          const pending = this.payload(n, pos, info.name, 'bytes');
+          const data = pending instanceof Promise ? await pending : pending;
           if (trace && data) raw = data.slice();
           if (data === undefined) skipped = n;
           this.push({ t: 'bytes', n }, pos);
@@ -756,7 +846,8 @@ export class PickleMachine {
           try {
             const text = rawUnicodeEscape(line);
             this.push(this.text(text), pos);
-            await this.offerString(text, pos);
+            const offered = this.offerString(text, pos);
+            if (offered !== undefined) await offered;
           } catch (error) {
             if (!(error instanceof TextDecodeError)) throw error;
             this.invalid(pos, `UNICODE argument: ${error.message}`);
@@ -769,8 +860,20 @@ export class PickleMachine {
         case OP.BINUNICODE8: {
           this.checkProto(info, pos);
           const width = code === OP.SHORT_BINUNICODE ? 1 : code === OP.BINUNICODE ? 4 : 8;
-          const n = await this.length(width, pos, info.name, false);
-          const data = await this.payload(n, pos, info.name, 'str');
+          const nLen = this.lengthOf(width, pos, info.name, false);
+          const n = typeof nLen === 'number' ? nLen : await nLen;
+          if (trace === undefined && n <= MAX_STR_VALUE && r.available >= n) {
+            // Hot path (vocabularies, attribute names): buffered ASCII, decoded in place.
+            const text = r.ascii(n);
+            if (text !== undefined) {
+              this.push({ t: 'str', v: text }, pos);
+              const offered = this.offerString(text, pos);
+              if (offered !== undefined) await offered;
+              break;
+            }
+          }
+          const pending = this.payload(n, pos, info.name, 'str');
+          const data = pending instanceof Promise ? await pending : pending;
           if (trace && data) raw = data.slice();
           if (data === undefined) {
             skipped = n;
@@ -780,7 +883,8 @@ export class PickleMachine {
           try {
             const text = utf8SurrogatePass(data);
             this.push(this.text(text), pos);
-            await this.offerString(text, pos);
+            const offered = this.offerString(text, pos);
+            if (offered !== undefined) await offered;
           } catch (error) {
             if (!(error instanceof TextDecodeError)) throw error;
             this.invalid(pos, `${info.name} is not valid UTF-8: ${error.message}`);
@@ -903,7 +1007,7 @@ export class PickleMachine {
         }
         case OP.BINGET:
         case OP.BINPUT: {
-          await this.need(1, pos, info.name);
+          if (r.available < 1) await this.need(1, pos, info.name);
           const idx = r.u8();
           if (trace) raw = Uint8Array.of(idx);
           if (code === OP.BINGET) this.memoGet(idx, pos, 'BINGET');
@@ -912,10 +1016,9 @@ export class PickleMachine {
         }
         case OP.LONG_BINGET:
         case OP.LONG_BINPUT: {
-          await this.need(4, pos, info.name);
-          const view = r.view(4);
-          if (trace) raw = view.slice();
-          const idx = this.uint(view);
+          if (r.available < 4) await this.need(4, pos, info.name);
+          if (trace) raw = r.peekView(4).slice();
+          const idx = r.u32le();
           if (code === OP.LONG_BINGET) this.memoGet(idx, pos, 'LONG_BINGET');
           else this.memoPut(idx, pos, 'LONG_BINPUT');
           break;
@@ -978,7 +1081,7 @@ export class PickleMachine {
         case OP.EXT4: {
           this.checkProto(info, pos);
           const width = code === OP.EXT1 ? 1 : code === OP.EXT2 ? 2 : 4;
-          await this.need(width, pos, info.name);
+          if (r.available < width) await this.need(width, pos, info.name);
           const view = r.view(width);
           if (trace) raw = view.slice();
           let ext = this.uint(view);
@@ -1081,7 +1184,7 @@ export class PickleMachine {
         default:
           throw new Error(`opcode ${info.name} is in the table but not handled`);
       }
-      this.frameCheck(pos, r.pos);
+      if (this.frameEnd >= 0) this.frameCheck(pos, r.pos);
       if (trace)
         trace({
           pos,

@@ -41,6 +41,10 @@ const TEXT: Record<ArtifactRule, string> = {
     'Loading needs code that is not part of the framework (a custom Keras object, a custom inference runtime). Check that the class is yours and reviewed; otherwise do not load the model.',
   'custom-op':
     'The model uses operators from a non-standard domain, implemented by a native library the runtime must load. Load it only with the operator library you trust, or re-export it with standard operators.',
+  'risky-op':
+    'The TensorFlow graph reads or writes files, or calls Python, when the model runs. Do not serve it unless you produced it; re-export the model without these ops (tf.io file ops, tf.py_function, tf.print to a file).',
+  'storage-size-mismatch':
+    'A PyTorch storage declares a different size than the data stored for it, which loaders have trusted to the point of memory corruption (CVE-2026-24747). Treat the file as tampered: re-download it from a trusted source or re-save it with torch.save.',
   'malformed-header':
     'The header is invalid or inconsistent, so loaders and scanners may read different content. Re-export the model with the reference library.',
   'template-injection':

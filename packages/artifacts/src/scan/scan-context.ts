@@ -2,34 +2,50 @@ import type { ClassifyOptions, ImportClassification } from '../classify/classify
 import { classifyImport } from '../classify/classify-import.js';
 import { scanPickle } from '../formats/_pickle-scan.js';
 import type { FormatHandler } from '../formats/format-handler.js';
+import { OPCODES } from '../pickle/_opcodes.js';
 import type { ScanLimits } from './limits.js';
 import type { ScanUnit } from './scan-unit.js';
 import { concat, type Source, sourceFromBytes } from './source.js';
 
+/** Classifications under the default options, shared by every scan (they never change). */
+const defaultCache = new Map<string, ImportClassification>();
+const MAX_CACHED = 100_000;
+/** Longer names (a crafted 64 MiB GLOBAL line) are classified each time, never kept. */
+const MAX_CACHED_KEY = 512;
+
 /** Shared state of one top-level file's scan: limits, budgets, the formats and the classifier. */
 export class ScanContext {
-  private readonly cache = new Map<string, ImportClassification>();
+  private readonly cache: Map<string, ImportClassification>;
   /** Decompressed bytes still allowed for this top-level file. */
   private decompressBudget: number;
   readonly deadline: number;
+
+  /** Read every member to its end (and so check every CRC), not only what the formats need. */
+  readonly deep: boolean;
 
   constructor(
     readonly limits: ScanLimits,
     readonly handlers: readonly FormatHandler[],
     readonly classify: ClassifyOptions,
     readonly signal: AbortSignal | undefined,
+    options: { deep?: boolean } = {},
   ) {
+    this.deep = options.deep === true;
+    // Scans of many small files import the same few classes: with the default options the
+    // classifications are kept across scans.
+    const defaults = classify.strict !== true && (classify.allow?.size ?? 0) === 0;
+    this.cache = defaults ? defaultCache : new Map();
     this.decompressBudget = limits.maxDecompressedBytes;
     this.deadline = Date.now() + limits.maxTimeMs;
   }
 
-  /** Classification of an import, cached per scan. */
+  /** Classification of an import, cached (across scans with the default options). Read-only. */
   classifyImport(module: string, name: string): ImportClassification {
     const key = `${module}\u0000${name}`;
     let hit = this.cache.get(key);
     if (hit === undefined) {
-      hit = classifyImport(module, name, this.classify);
-      if (this.cache.size < 100_000) this.cache.set(key, hit);
+      hit = Object.freeze(classifyImport(module, name, this.classify));
+      if (this.cache.size < MAX_CACHED && key.length <= MAX_CACHED_KEY) this.cache.set(key, hit);
     }
     return hit;
   }
@@ -67,15 +83,20 @@ export class ScanContext {
         return;
       }
       let claimed = false;
+      if (this.expired()) {
+        unit.incomplete('time limit reached (maxTimeMs) or scan cancelled');
+        return;
+      }
       for (const handler of this.handlers) {
-        if (this.expired()) {
-          unit.incomplete('time limit reached (maxTimeMs) or scan cancelled');
-          return;
-        }
         // Most sniffs are synchronous: awaiting only promises saves a microtask per format.
         const sniffed = handler.sniff(source, this);
         const sniff = sniffed instanceof Promise ? await sniffed : sniffed;
         if (sniff === false) continue;
+        // The clock is read before each scan, not each sniff (sniffs look at the head only).
+        if (this.expired()) {
+          unit.incomplete('time limit reached (maxTimeMs) or scan cancelled');
+          return;
+        }
         if (sniff === 'start') claimed = true;
         unit.addFormat(handler.format);
         try {
@@ -90,13 +111,30 @@ export class ScanContext {
           unit.incomplete(`internal error in the ${handler.format} scanner: ${message}`);
         }
       }
-      if (!claimed) {
+      // A first byte that is no opcode makes pickle.load fail before it does anything: no trial.
+      if (!claimed && OPCODES[source.head[0] as number] !== undefined) {
         const result = await scanPickle(source, unit, this, depth, { mode: 'trial' });
         if (result.committed) unit.addFormat('pickle');
       }
       if (unit.formats.length === 0) unit.addFormat('unrecognized');
+      if (this.deep && depth > 0) await this.drain(source, unit);
     } finally {
       await source.dispose?.();
+    }
+  }
+
+  /**
+   * Reads a member to its end. By default formats read only what they need: the head of a tensor
+   * storage member (every format's magic, and a trial pickle parse that stops at the first byte
+   * that is no opcode), so its CRC is not checked. `deep` reads it all, which makes containers
+   * check the CRC of every member (a mismatch is an `archive-anomaly`).
+   */
+  private async drain(source: Source, unit: ScanUnit): Promise<void> {
+    for await (const _ of source.stream()) {
+      if (this.expired()) {
+        unit.incomplete('time limit reached (maxTimeMs) or scan cancelled');
+        return;
+      }
     }
   }
 

@@ -22,6 +22,8 @@ export type ArtifactRule =
   | 'path-escape'
   | 'custom-object'
   | 'custom-op'
+  | 'risky-op'
+  | 'storage-size-mismatch'
   | 'malformed-header'
   | 'template-injection'
   | 'scan-limit'

@@ -1,3 +1,5 @@
+import { memoryChunks } from '../io/_byte-reader.js';
+
 /** Bytes of the head every format sniffs. */
 export const HEAD_BYTES = 64 * 1024;
 
@@ -28,9 +30,7 @@ export function sourceFromBytes(name: string, bytes: Uint8Array): Source {
     name,
     size: bytes.length,
     head: bytes.subarray(0, HEAD_BYTES),
-    async *stream(start = 0) {
-      for (let at = start; at < bytes.length; at += CHUNK) yield bytes.subarray(at, at + CHUNK);
-    },
+    stream: (start = 0) => memoryChunks(bytes.subarray(Math.min(start, bytes.length)), CHUNK),
     read: async (start, end) => bytes.subarray(start, Math.min(end, bytes.length)),
   };
 }
@@ -39,8 +39,11 @@ export function sourceFromBytes(name: string, bytes: Uint8Array): Source {
 const SMALL_READ = 64 * 1024;
 
 /**
- * A source over random-access content of known size (a file), streamed in 1 MiB reads. Small
- * reads go through a 1 MiB window, so walking thousands of archive headers costs few real reads.
+ * A source over random-access content of known size (a file), streamed in 1 MiB reads. Content
+ * up to 1 MiB is read once, whole. Of larger content only the head is read up front (a tensor
+ * storage member needs no more for its formats to be sniffed), and small reads elsewhere go
+ * through a 64 KiB window, so walking thousands of archive headers costs few real reads while
+ * the sparse headers of an archive of large members cost no more than they need.
  */
 export async function sourceFromReader(
   name: string,
@@ -56,39 +59,55 @@ export async function sourceFromReader(
     if (to - start > SMALL_READ) return read(start, to);
     if (start < windowStart || to > windowStart + window.length) {
       windowStart = start;
-      window = await read(start, Math.min(size, start + CHUNK));
+      window = await read(start, Math.min(size, start + SMALL_READ));
     }
     return window.subarray(start - windowStart, to - windowStart);
   };
-  const head = size > 0 ? await cached(0, Math.min(size, HEAD_BYTES)) : new Uint8Array(0);
+  // The first window: the whole content when small, else the head.
+  if (size > 0) window = await read(0, Math.min(size, size <= CHUNK ? size : HEAD_BYTES));
+  const head = window.subarray(0, HEAD_BYTES);
+  // Small content stays whole in memory (later window moves never replace it).
+  const whole = size <= CHUNK ? window : undefined;
   return {
     name,
     size,
     head,
-    async *stream(start = 0) {
-      if (start === 0 && streamAll !== undefined) {
-        let seen = 0;
-        for await (const chunk of streamAll()) {
-          const part = chunk.subarray(0, Math.max(0, size - seen));
-          seen += part.length;
-          if (part.length > 0) yield part;
-          if (seen >= size) return;
-        }
-        return;
+    stream(start = 0) {
+      if (whole !== undefined) {
+        return memoryChunks(whole.subarray(Math.min(start, whole.length)), CHUNK);
       }
-      for (let at = start; at < size; at += CHUNK) {
-        const to = Math.min(size, at + CHUNK);
-        // A small file is already whole in the window: no second read.
-        const chunk =
-          at >= windowStart && to <= windowStart + window.length
-            ? window.subarray(at - windowStart, to - windowStart)
-            : await read(at, to);
-        if (chunk.length === 0) return;
-        yield chunk;
-      }
+      return streamRange(start);
     },
     read: (start, end) => cached(start, end),
   };
+
+  async function* streamRange(start: number): AsyncGenerator<Uint8Array> {
+    if (start === 0 && streamAll !== undefined) {
+      let seen = 0;
+      for await (const chunk of streamAll()) {
+        const part = chunk.subarray(0, Math.max(0, size - seen));
+        seen += part.length;
+        if (part.length > 0) yield part;
+        if (seen >= size) return;
+      }
+      return;
+    }
+    let at = start;
+    // Whatever the current window holds from `start` on is served without a read first: a
+    // trial parse that fails in the head of a large member reads nothing more.
+    if (at >= windowStart && at < windowStart + window.length) {
+      const first = window.subarray(at - windowStart);
+      at += first.length;
+      yield first;
+    }
+    for (; at < size; ) {
+      const to = Math.min(size, at + CHUNK);
+      const chunk = await read(at, to);
+      if (chunk.length === 0) return;
+      at += chunk.length;
+      yield chunk;
+    }
+  }
 }
 
 /**

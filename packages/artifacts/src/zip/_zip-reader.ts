@@ -76,13 +76,16 @@ function entryName(bytes: Uint8Array, flags: number): string {
 async function findEocd(read: Read, size: number): Promise<number> {
   const from = Math.max(0, size - (0xffff + 22));
   const tail = await read(from, size);
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (tail[i] === 0x50 && tail[i + 1] === 0x4b && tail[i + 2] === 0x05 && tail[i + 3] === 0x06) {
-      return from + i;
-    }
-  }
-  return -1;
+  if (tail.length < 22) return -1;
+  // Native search (every member of every archive is sniffed for a directory at its end).
+  const at = Buffer.from(tail.buffer, tail.byteOffset, tail.length).lastIndexOf(
+    EOCD_SIGNATURE,
+    tail.length - 22,
+  );
+  return at < 0 ? -1 : from + at;
 }
+
+const EOCD_SIGNATURE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 
 /** True when the tail of the content holds an End Of Central Directory record. */
 export async function hasZipDirectory(read: Read, size: number): Promise<boolean> {

@@ -54,6 +54,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./scan.js')).scanCommand,
   },
   {
+    name: 'verify',
+    summary: 'check a model directory against a manifest or signature',
+    load: async () => (await import('./verify.js')).verifyCommand,
+  },
+  {
     name: 'seldon audit',
     summary: 'audit SeldonDeployment and Seldon Core v2 manifests',
     load: async () => (await import('./seldon-audit.js')).seldonAuditCommand,
