@@ -62,14 +62,19 @@ export function localArtifactSet(path: string): ArtifactSet {
         return;
       }
       const seen = new Set<string>([root]);
-      const walk = async function* (dir: string): AsyncGenerator<LocalArtifactFile> {
+      /** `relDir`: `dir` relative to the root, `/`-separated ('' for the root itself). */
+      const walk = async function* (
+        dir: string,
+        relDir: string,
+      ): AsyncGenerator<LocalArtifactFile> {
         const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
           a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
         );
         for (const entry of entries) {
           if (options?.signal?.aborted) return;
           const full = join(dir, entry.name);
-          const rel = relative(root, full).split(sep).join('/');
+          // A directory entry's name is one path component: no `relative` per file.
+          const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
           // Plain files need no lstat: the directory entry already says what they are.
           if (entry.isFile()) {
             yield await localArtifactFile(full, rel);
@@ -93,13 +98,14 @@ export function localArtifactSet(path: string): ArtifactSet {
           if (target.isDirectory()) {
             if (seen.has(real)) continue;
             seen.add(real);
-            yield* walk(real === full ? full : real);
+            const next = real === full ? full : real;
+            yield* walk(next, next === full ? rel : relative(root, next).split(sep).join('/'));
           } else if (target.isFile()) {
             yield await localArtifactFile(real, rel);
           }
         }
       };
-      yield* walk(root);
+      yield* walk(root, '');
     },
   };
 }

@@ -144,11 +144,17 @@ class StreamSink implements PickleEvents {
     private readonly strong: boolean,
   ) {}
 
+  /** `imports` by module, then name: looked up without building a key per import or call. */
+  private readonly byModule = new Map<string, Map<string, ImportAgg>>();
+
+  private importOf(module: string, name: string): ImportAgg | undefined {
+    return this.byModule.get(module)?.get(name);
+  }
+
   onImport(e: ImportEvent | (Omit<ImportEvent, 'opcode'> & { opcode: string })): void {
     if (isIdentifierPath(e.module) && (e.name === '' || isIdentifierPath(e.name)))
       this.realImport = true;
-    const key = `${e.module}\u0000${e.name}`;
-    let agg = this.imports.get(key);
+    let agg = this.importOf(e.module, e.name);
     if (agg === undefined) {
       if (this.imports.size >= MAX_IMPORTS) {
         this.onIssue({
@@ -166,7 +172,13 @@ class StreamSink implements PickleEvents {
         count: 0,
         calls: 0,
       };
-      this.imports.set(key, agg);
+      this.imports.set(`${e.module}\u0000${e.name}`, agg);
+      let names = this.byModule.get(e.module);
+      if (names === undefined) {
+        names = new Map();
+        this.byModule.set(e.module, names);
+      }
+      names.set(e.name, agg);
     }
     agg.count++;
     agg.opcodes.add(e.opcode);
@@ -176,13 +188,14 @@ class StreamSink implements PickleEvents {
     const callee = e.callee;
     if (callee.t !== 'global') return;
     if (isIdentifierPath(callee.module)) this.calledGlobal = true;
-    const agg = this.imports.get(`${callee.module}\u0000${callee.name}`);
+    const agg = this.importOf(callee.module, callee.name);
     if (agg !== undefined) {
       agg.calls++;
       if (agg.firstCall === undefined) {
         agg.firstCall = e.offset;
         agg.callOpcode = e.opcode;
-        if (e.args !== undefined)
+        // The arguments are reported for dangerous calls only: not described for the others.
+        if (e.args !== undefined && this.scan.isDangerous(callee.module, callee.name))
           agg.args = e.args
             .slice(0, 4)
             .map((a) => describe(a))
@@ -286,6 +299,11 @@ class PickleScan {
     private readonly options: PickleScanOptions,
   ) {
     this.storages = storageCollector(unit);
+  }
+
+  /** True when an import is on the deny list (the classification `flush` reports it by). */
+  isDangerous(module: string, name: string): boolean {
+    return this.ctx.classifyImport(module, name).verdict === 'dangerous';
   }
 
   /** True when an import is on the deny list or embedded code (not merely unlisted). */

@@ -14,7 +14,7 @@ const WINDOW = 1024 * 1024;
 /** Where the superblock is: offset 0, or after a user block of 512 · 2^n bytes. */
 function signatureOffset(head: Uint8Array): number {
   for (let at = 0; at + 8 <= head.length; at = at === 0 ? 512 : at * 2) {
-    if (SIGNATURE.equals(head.subarray(at, at + 8))) return at;
+    if (head[at] === 0x89 && SIGNATURE.equals(head.subarray(at, at + 8))) return at;
   }
   return -1;
 }

@@ -4,6 +4,7 @@ import type { FormatHandler } from './format-handler.js';
 
 const MAX_BYTES = 1024 * 1024;
 const FLAVORS = /^flavors:[ \t]*\r?$/m;
+const FLAVORS_KEY = Buffer.from('flavors:', 'latin1');
 
 type Map = { [key: string]: unknown };
 
@@ -23,7 +24,13 @@ export const mlmodelFormat: FormatHandler = {
   sniff(source) {
     const first = source.head[0];
     if (first === undefined || first === 0x7b || first === 0x80) return false;
-    const text = utf8(source.head.subarray(0, Math.min(source.head.length, 16 * 1024)));
+    const head = source.head.subarray(0, Math.min(source.head.length, 16 * 1024));
+    // The key is ASCII, so its bytes are in any head whose text matches: most heads (binary
+    // members, pickles) are then never decoded.
+    if (Buffer.from(head.buffer, head.byteOffset, head.length).indexOf(FLAVORS_KEY) < 0) {
+      return false;
+    }
+    const text = utf8(head);
     return text !== undefined && FLAVORS.test(text) ? 'start' : false;
   },
   async scan(source, unit, ctx) {

@@ -49,9 +49,10 @@ interface Tensor {
 export const safetensorsFormat: FormatHandler = {
   format: 'safetensors',
   sniff(source) {
+    // The JSON header's brace first: it rules out most content without reading the length.
+    if (source.head[8] !== 0x7b) return false;
     const n = headerLength(source.head);
     if (n === undefined || n < 2n || n > BigInt(MAX_HEADER)) return false;
-    if (source.head[8] !== 0x7b) return false;
     return 'start';
   },
   async scan(source, unit) {

@@ -56,11 +56,9 @@ export const tarFormat: FormatHandler = {
   sniff(source) {
     const h = source.head;
     if (h.length < BLOCK) return false;
-    const magic = field(h, 257, 6);
-    return (magic.startsWith('ustar') && checksumOk(h)) ||
-      (checksumOk(h) && field(h, 0, 100).length > 0)
-      ? 'start'
-      : false;
+    // Both ways of recognising a header need its checksum: checked first, it rejects most heads.
+    if (!checksumOk(h)) return false;
+    return field(h, 257, 6).startsWith('ustar') || field(h, 0, 100).length > 0 ? 'start' : false;
   },
   async scan(source, unit, ctx, depth) {
     const src = await ctx.buffer(source, unit, 'tar archive');

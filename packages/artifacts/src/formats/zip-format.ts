@@ -1,13 +1,20 @@
 import { crc32 } from 'node:zlib';
+import { inMemory, memoryChunks } from '../io/_byte-reader.js';
 import type { ScanContext } from '../scan/scan-context.js';
 import type { ScanUnit } from '../scan/scan-unit.js';
-import { type Source, sourceFromReader, sourceFromStreamFactory } from '../scan/source.js';
+import {
+  type Source,
+  sourceFromBytes,
+  sourceFromReader,
+  sourceFromStreamFactory,
+} from '../scan/source.js';
 import {
   hasZipDirectory,
   memberContent,
   readZipDirectory,
   type ZipAnomaly,
   type ZipEntry,
+  zipDirectoryIn,
 } from '../zip/_zip-reader.js';
 import {
   checkStorageSizes,
@@ -44,22 +51,41 @@ function withCrcCheck(
   expected: number,
   onMismatch: (actual: number) => void,
 ): Source {
+  const check = (crc: number) => {
+    if (crc >>> 0 !== expected) onMismatch(crc >>> 0);
+  };
+  async function* checked(chunks: AsyncIterable<Uint8Array>) {
+    let crc = 0;
+    for await (const chunk of chunks) {
+      crc = crc32(chunk, crc);
+      yield chunk;
+    }
+    check(crc);
+  }
   return {
     ...source,
-    async *stream(start = 0) {
-      let crc = 0;
-      for await (const chunk of source.stream(start)) {
-        if (start === 0) crc = crc32(chunk, crc);
-        yield chunk;
+    stream(start = 0) {
+      const chunks = source.stream(start);
+      if (start !== 0) return chunks;
+      // Content in memory stays readable in place; the CRC is checked at the same moment, when
+      // the reader asks for more after the last byte.
+      const memory = inMemory(chunks);
+      if (memory !== undefined && memory.onEnd === undefined) {
+        return memoryChunks(memory.bytes, memory.chunkSize, () => check(crc32(memory.bytes)));
       }
-      if (start === 0 && crc >>> 0 !== expected) onMismatch(crc >>> 0);
+      return checked(chunks);
     },
   };
 }
 
+/** Stored members up to this size, in an archive in memory, are read in place (as a source would). */
+const WHOLE_MEMBER_BYTES = 1024 * 1024;
+
 async function memberSource(
   read: (s: number, e: number) => Promise<Uint8Array>,
   size: number,
+  /** The whole archive, when it is in memory. */
+  whole: Uint8Array | undefined,
   entry: ZipEntry,
   child: ScanUnit,
   ctx: ScanContext,
@@ -87,9 +113,13 @@ async function memberSource(
     const end = Math.min(size, entry.dataOffset + entry.compressedSize);
     const length = Math.max(0, end - entry.dataOffset);
     if (!ctx.spendDecompressed(0)) child.incomplete('decompression budget exhausted');
-    const inner = await sourceFromReader(entry.name, length, (s, e) =>
-      read(entry.dataOffset + s, entry.dataOffset + Math.min(e, length)),
-    );
+    // A small archive is in memory whole: its stored members are views of it.
+    const inner =
+      whole !== undefined && length <= WHOLE_MEMBER_BYTES
+        ? sourceFromBytes(entry.name, whole.subarray(entry.dataOffset, entry.dataOffset + length))
+        : await sourceFromReader(entry.name, length, (s, e) =>
+            read(entry.dataOffset + s, entry.dataOffset + Math.min(e, length)),
+          );
     return withCrcCheck(inner, entry.crc, crcProblem);
   }
   const ratioCap = Math.max(1024 * 1024, entry.compressedSize * ctx.limits.maxCompressionRatio);
@@ -141,20 +171,32 @@ async function memberSource(
 async function checkByteorder(
   read: (s: number, e: number) => Promise<Uint8Array>,
   size: number,
+  whole: Uint8Array | undefined,
   entries: readonly ZipEntry[],
   unit: ScanUnit,
 ): Promise<void> {
   const entry = entries.find((e) => /(^|\/)byteorder$/.test(e.name));
   if (entry === undefined || entry.size > 64) return;
-  const chunks: Uint8Array[] = [];
-  for await (const c of memberContent(read, size, entry, {
-    maxBytes: 64,
-    onLimit: () => undefined,
-    onError: () => undefined,
-  })) {
-    chunks.push(c);
+  let bytes: Uint8Array;
+  if (whole !== undefined && entry.method === 0) {
+    // Stored, in memory: the first 64 bytes of its data, as memberContent would give them.
+    const end = Math.min(size, entry.dataOffset + entry.compressedSize);
+    bytes = whole.subarray(
+      entry.dataOffset,
+      Math.max(entry.dataOffset, Math.min(end, entry.dataOffset + 64)),
+    );
+  } else {
+    const chunks: Uint8Array[] = [];
+    for await (const c of memberContent(read, size, entry, {
+      maxBytes: 64,
+      onLimit: () => undefined,
+      onError: () => undefined,
+    })) {
+      chunks.push(c);
+    }
+    bytes = Buffer.concat(chunks);
   }
-  const value = new TextDecoder().decode(Buffer.concat(chunks));
+  const value = new TextDecoder().decode(bytes);
   if (value !== 'little' && value !== 'big') {
     unit.report({
       rule: 'archive-anomaly',
@@ -203,7 +245,7 @@ async function plaintextDespiteFlag(
  */
 export const zipFormat: FormatHandler = {
   format: 'zip',
-  async sniff(source) {
+  sniff(source) {
     const h = source.head;
     if (
       h.length >= 4 &&
@@ -214,7 +256,11 @@ export const zipFormat: FormatHandler = {
       return 'start';
     }
     if (source.read !== undefined && source.size !== undefined && source.size >= 22) {
-      return (await hasZipDirectory(source.read, source.size)) ? 'elsewhere' : false;
+      // Content that fits in its head is searched there, without a read (or a promise).
+      if (h.length === source.size) return zipDirectoryIn(h) ? 'elsewhere' : false;
+      return hasZipDirectory(source.read, source.size).then((found) =>
+        found ? 'elsewhere' : false,
+      );
     }
     return false;
   },
@@ -223,6 +269,7 @@ export const zipFormat: FormatHandler = {
     if (src?.read === undefined || src.size === undefined) return;
     const read = src.read;
     const size = src.size;
+    const whole = inMemory(src.stream(0))?.bytes;
     const dir = await readZipDirectory(read, size, ctx.limits.maxEntries);
     for (const problem of dir.problems) {
       unit.report({
@@ -239,7 +286,7 @@ export const zipFormat: FormatHandler = {
     const torch = isTorchLayout(names);
     if (torch) {
       unit.addFormat('pytorch-zip');
-      await checkByteorder(read, size, dir.entries, unit);
+      await checkByteorder(read, size, whole, dir.entries, unit);
     }
     const code = names.filter((n) => TORCHSCRIPT_CODE.test(n));
     if (code.length > 0) {
@@ -294,7 +341,7 @@ export const zipFormat: FormatHandler = {
         child.hints.torchscript = true;
         child.hints.persistentIds = true;
       }
-      const member = await memberSource(read, size, entry, child, ctx);
+      const member = await memberSource(read, size, whole, entry, child, ctx);
       await ctx.scan(member, child, depth + 1);
     }
     for (const [name, child, storages] of storageChecks)

@@ -15,22 +15,37 @@ type Latin1Slicer = Buffer & { latin1Slice(start: number, end: number): string }
 class MemoryChunks implements AsyncIterable<Uint8Array> {
   constructor(
     readonly bytes: Uint8Array,
-    private readonly chunkSize: number,
+    readonly chunkSize: number,
+    readonly onEnd: (() => void) | undefined,
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     for (let at = 0; at < this.bytes.length; at += this.chunkSize) {
       yield this.bytes.subarray(at, at + this.chunkSize);
     }
+    this.onEnd?.();
   }
 }
 
 /**
  * Chunks of bytes already in memory, as an async iterable that `ByteReader.fromStream` reads
  * directly (no async iteration, no copies): trial parses of small files and constants are cheap.
+ * `onEnd` runs when a consumer asks for more after the last byte, as it would after the loop of
+ * an async generator that yields these chunks (a ByteReader asks once it needs bytes past them).
  */
-export function memoryChunks(bytes: Uint8Array, chunkSize: number): AsyncIterable<Uint8Array> {
-  return new MemoryChunks(bytes, chunkSize);
+export function memoryChunks(
+  bytes: Uint8Array,
+  chunkSize: number,
+  onEnd?: () => void,
+): AsyncIterable<Uint8Array> {
+  return new MemoryChunks(bytes, chunkSize, onEnd);
+}
+
+/** The bytes and end hook of `memoryChunks` output, or undefined for any other stream. */
+export function inMemory(
+  chunks: AsyncIterable<Uint8Array>,
+): { bytes: Uint8Array; chunkSize: number; onEnd: (() => void) | undefined } | undefined {
+  return chunks instanceof MemoryChunks ? chunks : undefined;
 }
 
 export class ByteReader {
@@ -43,17 +58,23 @@ export class ByteReader {
   private base: number;
   private done: boolean;
   private readonly source: AsyncIterator<Uint8Array> | undefined;
+  /** For bytes in memory with an end hook: called by the first `fill` that wants more. */
+  private onEnd: (() => void) | undefined;
 
   private constructor(
     source: AsyncIterator<Uint8Array> | undefined,
     initial: Uint8Array,
     origin: number,
+    onEnd?: () => void,
   ) {
     this.source = source;
     this.buf = initial;
     this.end = initial.length;
     this.base = origin;
-    this.done = source === undefined;
+    this.onEnd = onEnd;
+    // With an end hook the source counts as not done until a fill asks past the end, as an
+    // iterator is not done before its last `next()`.
+    this.done = source === undefined && onEnd === undefined;
   }
 
   /** A reader over bytes already in memory. `origin` is the absolute offset of `bytes[0]`. */
@@ -63,7 +84,9 @@ export class ByteReader {
 
   /** A reader over an async stream of chunks. */
   static fromStream(chunks: AsyncIterable<Uint8Array>, origin = 0): ByteReader {
-    if (chunks instanceof MemoryChunks) return new ByteReader(undefined, chunks.bytes, origin);
+    if (chunks instanceof MemoryChunks) {
+      return new ByteReader(undefined, chunks.bytes, origin, chunks.onEnd);
+    }
     return new ByteReader(chunks[Symbol.asyncIterator](), new Uint8Array(0), origin);
   }
 
@@ -89,6 +112,15 @@ export class ByteReader {
 
   /** Buffers at least `n` unread bytes if the stream has them; returns how many are buffered. */
   async fill(n: number): Promise<number> {
+    if (this.source === undefined) {
+      if (this.end - this.start < n && !this.done) {
+        this.done = true;
+        const onEnd = this.onEnd;
+        this.onEnd = undefined;
+        onEnd?.();
+      }
+      return this.end - this.start;
+    }
     while (this.end - this.start < n && !this.done) {
       const next = await this.source?.next();
       if (next === undefined || next.done) {

@@ -512,12 +512,15 @@ export class PickleMachine {
 
   /**
    * True for text that no loader can run anything from, so it is not offered as a nested pickle
-   * (attribute names such as `coef_` or `classes_` start with opcode letters): ASCII without a
-   * newline or a `.`. GLOBAL and INST need newline-terminated arguments, STACK_GLOBAL, EXT1/2/4
-   * and PROTO are not ASCII, so nothing can be imported; without `.` there is no STOP; and a
-   * string shorter than every opcode, stack, memo and stream limit (and than the 64k opcodes
-   * between time checks) cannot reach one. Such a stream imports nothing, calls no global and
-   * ends truncated: pickle.loads raises before anything could run.
+   * (attribute names such as `coef_`, module paths such as `sklearn.linear_model`): ASCII without
+   * a newline, and without either a `.` or a `Q`. GLOBAL, INST and PERSID need newline-terminated
+   * arguments; STACK_GLOBAL, EXT1/2/4 and PROTO are not ASCII; so nothing can be imported and no
+   * global called. Without `.` there is no STOP, and a string shorter than every opcode, stack,
+   * memo and stream limit (and than the 64k opcodes between time checks) cannot reach one: the
+   * stream ends truncated. With a `.` but no `Q` (BINPERSID, the only ASCII way left to reach the
+   * loader's persistent_load) it may reach STOP, but a stream that imports nothing and calls no
+   * loader hook builds only constants and containers: nothing in it can run, and a trial parse
+   * of it reports nothing. Constants inside it are substrings of it, so inert too.
    */
   private inertText(text: string): boolean {
     const l = this.limits;
@@ -531,11 +534,15 @@ export class PickleMachine {
     ) {
       return false;
     }
+    let dot = false;
+    let persid = false;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (c === 0x0a || c === 0x2e || c > 0x7f) return false;
+      if (c === 0x0a || c > 0x7f) return false;
+      if (c === 0x2e) dot = true;
+      else if (c === 0x51) persid = true;
     }
-    return true;
+    return !(dot && persid);
   }
 
   private str(v: Value): string | undefined {

@@ -7,15 +7,35 @@ import type { ScanLimits } from './limits.js';
 import type { ScanUnit } from './scan-unit.js';
 import { concat, type Source, sourceFromBytes } from './source.js';
 
+/** Classifications by module, then name. */
+class ClassificationCache {
+  private readonly byModule = new Map<string, Map<string, ImportClassification>>();
+  size = 0;
+
+  get(module: string, name: string): ImportClassification | undefined {
+    return this.byModule.get(module)?.get(name);
+  }
+
+  set(module: string, name: string, value: ImportClassification): void {
+    let names = this.byModule.get(module);
+    if (names === undefined) {
+      names = new Map();
+      this.byModule.set(module, names);
+    }
+    if (!names.has(name)) this.size++;
+    names.set(name, value);
+  }
+}
+
 /** Classifications under the default options, shared by every scan (they never change). */
-const defaultCache = new Map<string, ImportClassification>();
+const defaultCache = new ClassificationCache();
 const MAX_CACHED = 100_000;
 /** Longer names (a crafted 64 MiB GLOBAL line) are classified each time, never kept. */
 const MAX_CACHED_KEY = 512;
 
 /** Shared state of one top-level file's scan: limits, budgets, the formats and the classifier. */
 export class ScanContext {
-  private readonly cache: Map<string, ImportClassification>;
+  private readonly cache: ClassificationCache;
   /** Decompressed bytes still allowed for this top-level file. */
   private decompressBudget: number;
   readonly deadline: number;
@@ -34,18 +54,20 @@ export class ScanContext {
     // Scans of many small files import the same few classes: with the default options the
     // classifications are kept across scans.
     const defaults = classify.strict !== true && (classify.allow?.size ?? 0) === 0;
-    this.cache = defaults ? defaultCache : new Map();
+    this.cache = defaults ? defaultCache : new ClassificationCache();
     this.decompressBudget = limits.maxDecompressedBytes;
     this.deadline = Date.now() + limits.maxTimeMs;
   }
 
   /** Classification of an import, cached (across scans with the default options). Read-only. */
   classifyImport(module: string, name: string): ImportClassification {
-    const key = `${module}\u0000${name}`;
-    let hit = this.cache.get(key);
+    let hit = this.cache.get(module, name);
     if (hit === undefined) {
       hit = Object.freeze(classifyImport(module, name, this.classify));
-      if (this.cache.size < MAX_CACHED && key.length <= MAX_CACHED_KEY) this.cache.set(key, hit);
+      // The length of the `module\0name` key the limit was set for.
+      if (this.cache.size < MAX_CACHED && module.length + 1 + name.length <= MAX_CACHED_KEY) {
+        this.cache.set(module, name, hit);
+      }
     }
     return hit;
   }

@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ArtifactFile } from '@mlwarden/core';
@@ -129,6 +129,26 @@ async function readInto(
   return buf.subarray(0, got);
 }
 
+/** The first `size` bytes of a file (fewer if it shrank), with one synchronous read. */
+function readWhole(path: string, size: number): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    // The size is known from the stat: no second stat, no growing buffer (as readFileSync has).
+    const buf = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, buf, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    // A plain view, not a Buffer: the scan slices it thousands of times, and a Buffer's
+    // subarray goes through a slower wrapper.
+    return new Uint8Array(buf.buffer, buf.byteOffset, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Positioned reads of a local file for the duration of one scan: small files are read whole with
  * one synchronous read, larger ones through one handle opened on first use.
@@ -140,7 +160,7 @@ async function withLocalReader<T>(
   if (local.size <= WHOLE_FILE_BYTES) {
     let whole: Uint8Array | undefined;
     return body(async (start, end) => {
-      whole ??= readFileSync(local.path);
+      whole ??= readWhole(local.path, local.size);
       return whole.subarray(Math.max(0, start), Math.max(0, Math.min(end, whole.length)));
     });
   }

@@ -114,14 +114,18 @@ export class ScanUnit {
   }
 
   /** Every finding of this unit and its members. */
-  allFindings(): ArtifactFinding[] {
-    return [...this.findings, ...this.children.flatMap((c) => c.allFindings())];
+  allFindings(into: ArtifactFinding[] = []): ArtifactFinding[] {
+    // One array for the whole tree, in the same order (the unit's own, then each member's).
+    for (const f of this.findings) into.push(f);
+    for (const child of this.children) child.allFindings(into);
+    return into;
   }
 
   /** Every reason of this unit and its members, prefixed with the member. */
-  allReasons(): string[] {
-    const own = this.reasons.map((r) => (this.member ? `${this.member}: ${r}` : r));
-    return [...own, ...this.children.flatMap((c) => c.allReasons())];
+  allReasons(into: string[] = []): string[] {
+    for (const r of this.reasons) into.push(this.member ? `${this.member}: ${r}` : r);
+    for (const child of this.children) child.allReasons(into);
+    return into;
   }
 
   /** This unit and the members worth listing (recognised, or with findings or problems). */

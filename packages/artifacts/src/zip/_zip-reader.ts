@@ -69,6 +69,21 @@ const decoder = new TextDecoder('utf-8');
 const latin = new TextDecoder('latin1');
 
 function entryName(bytes: Uint8Array, flags: number): string {
+  // ASCII names (nearly all) read the same in every encoding: no decoder call.
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    if ((bytes[i] as number) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) {
+    return (
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length) as Buffer & {
+        latin1Slice(start: number, end: number): string;
+      }
+    ).latin1Slice(0, bytes.length);
+  }
   return (flags & 0x800) !== 0 ? decoder.decode(bytes) : latin.decode(bytes);
 }
 
@@ -87,6 +102,17 @@ async function findEocd(read: Read, size: number): Promise<number> {
 
 const EOCD_SIGNATURE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 
+/** `hasZipDirectory` for content wholly in memory. */
+export function zipDirectoryIn(content: Uint8Array): boolean {
+  const tail = content.subarray(Math.max(0, content.length - (0xffff + 22)));
+  if (tail.length < 22) return false;
+  const at = Buffer.from(tail.buffer, tail.byteOffset, tail.length).lastIndexOf(
+    EOCD_SIGNATURE,
+    tail.length - 22,
+  );
+  return at >= 0;
+}
+
 /** True when the tail of the content holds an End Of Central Directory record. */
 export async function hasZipDirectory(read: Read, size: number): Promise<boolean> {
   return (await findEocd(read, size)) >= 0;
@@ -103,7 +129,11 @@ interface LocalHeader {
   dataOffset: number;
 }
 
-async function readLocal(read: Read, size: number, at: number): Promise<LocalHeader | undefined> {
+async function readLocalHeader(
+  read: Read,
+  size: number,
+  at: number,
+): Promise<LocalHeader | undefined> {
   if (at < 0 || at + 30 > size) return undefined;
   const h = await read(at, Math.min(size, at + 30));
   if (h.length < 30 || u32(h, 0) !== SIG_LOCAL) return undefined;
@@ -156,6 +186,14 @@ export async function readZipDirectory(
   const problems: string[] = [];
   const entries: ZipEntry[] = [];
   let zip64 = false;
+  // The sweep below reads the local headers the directory led to once more: parsed once.
+  const locals = new Map<number, LocalHeader | undefined>();
+  const readLocal = async (read: Read, size: number, at: number) => {
+    if (locals.has(at)) return locals.get(at);
+    const local = await readLocalHeader(read, size, at);
+    locals.set(at, local);
+    return local;
+  };
   const eocd = await findEocd(read, size);
   let shift = 0;
   let cdEnd = size;
