@@ -36,10 +36,11 @@ export async function collectColumnsInWorker(
   options.signal.throwIfAborted();
   const { entry, options: workerOptions } = workerEntry(import.meta.url, '_collect-columns-worker');
   const worker = new Worker(entry, { ...workerOptions, workerData: task });
+  let onAbort: (() => void) | undefined;
   try {
     const reply = await new Promise<Extract<CollectWorkerReply, { type: 'done' }>>(
       (resolve, reject) => {
-        const onAbort = () => reject(options.signal.reason ?? new Error('aborted'));
+        onAbort = () => reject(options.signal.reason ?? new Error('aborted'));
         options.signal.addEventListener('abort', onAbort, { once: true });
         worker.on('message', (message: CollectWorkerReply) => {
           if (message.type === 'progress') options.onProgress?.(message.rows);
@@ -70,6 +71,7 @@ export async function collectColumnsInWorker(
       ),
     };
   } finally {
+    if (onAbort !== undefined) options.signal.removeEventListener('abort', onAbort);
     await worker.terminate();
   }
 }

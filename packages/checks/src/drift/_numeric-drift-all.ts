@@ -58,6 +58,7 @@ export async function numericDriftAll(
   }
   const { entry, options: workerOptions } = workerEntry(import.meta.url, '_numeric-drift-worker');
   const workers: Worker[] = [];
+  let onAbort: (() => void) | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0;
@@ -68,7 +69,7 @@ export async function numericDriftAll(
         failed = true;
         reject(error);
       };
-      const onAbort = () => fail(options.signal.reason ?? new Error('aborted'));
+      onAbort = () => fail(options.signal.reason ?? new Error('aborted'));
       if (options.signal.aborted) return onAbort();
       options.signal.addEventListener('abort', onAbort, { once: true });
       const send = (worker: Worker) => {
@@ -96,19 +97,19 @@ export async function numericDriftAll(
           results[reply.id] = reply.values;
           done++;
           options.onDone?.(done);
-          if (done === columns.length) {
-            options.signal.removeEventListener('abort', onAbort);
-            resolve();
-          } else send(worker);
+          if (done === columns.length) resolve();
+          else send(worker);
         });
         worker.on('error', fail);
         worker.on('exit', (code) => {
+          // Terminating the pool after the last result is not a failure.
           if (done < columns.length) fail(new Error(`a drift worker thread exited (code ${code})`));
         });
         send(worker);
       }
     });
   } finally {
+    if (onAbort !== undefined) options.signal.removeEventListener('abort', onAbort);
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return results;
