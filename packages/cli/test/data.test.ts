@@ -66,6 +66,32 @@ describe('mlwarden data drift and data validate', () => {
     expect(typeof metrics.driftShare).toBe('number');
   });
 
+  it('gives the same drift report on one thread and on two, and rejects a bad --workers', async () => {
+    const drift = (workers: string) =>
+      runCli(
+        [
+          'data',
+          'drift',
+          '--reference',
+          'data/reference.csv',
+          '--current',
+          'data/current.csv',
+          '--workers',
+          workers,
+          '-f',
+          'json',
+        ],
+        quickstart,
+      );
+    const one = JSON.parse((await drift('1')).stdout).results[0];
+    const two = JSON.parse((await drift('2')).stdout).results[0];
+    expect(one.metrics.columns.income.drifted).toBe(true);
+    expect(two.metrics).toEqual(one.metrics);
+    const bad = await drift('0');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--workers "0"/);
+  });
+
   it('validates against a contract and finds the leaked e-mails, masked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlw-contract-'));
     writeFileSync(
