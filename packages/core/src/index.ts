@@ -147,3 +147,5 @@ export { describeTaxonomyId, mergeTaxonomy, taxonomyProblems } from './taxonomy.
 export { VERSION } from './version.js';
 export type { WorkerEntry } from './workers/worker-entry.js';
 export { workerEntry } from './workers/worker-entry.js';
+export type { WorkerErrorMessage } from './workers/worker-error.js';
+export { errorFromWorker, workerErrorMessage } from './workers/worker-error.js';

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { type ErrorCode, MlwardenError, workerEntry } from '@mlwarden/core';
+import { errorFromWorker, type WorkerErrorMessage, workerEntry } from '@mlwarden/core';
 import { CategoryCounter } from './_category-counter.js';
 import type { CollectedColumns } from './_collect-columns.js';
 import { NumericColumn, type NumericColumnState } from './_numeric-column.js';
@@ -22,7 +22,7 @@ export type CollectWorkerReply =
       numeric: [string, NumericColumnState][];
       categorical: [string, { counts: Map<string, number>; rows: number; nulls: number }][];
     }
-  | { type: 'error'; error: { message: string; code?: string; hint?: string } };
+  | { type: 'error'; error: WorkerErrorMessage };
 
 /**
  * `collectColumns` of a file-backed dataset on a worker thread, so that two datasets are read at
@@ -45,14 +45,7 @@ export async function collectColumnsInWorker(
         worker.on('message', (message: CollectWorkerReply) => {
           if (message.type === 'progress') options.onProgress?.(message.rows);
           else if (message.type === 'done') resolve(message);
-          else {
-            const { message: text, code, hint } = message.error;
-            reject(
-              code === undefined
-                ? new Error(text)
-                : new MlwardenError(code as ErrorCode, text, hint === undefined ? {} : { hint }),
-            );
-          }
+          else reject(errorFromWorker(message.error, `reading ${task.source}`));
         });
         worker.on('error', reject);
         worker.on('exit', (code) =>

@@ -3,7 +3,7 @@
  * columns into shared memory, and posts the columns' state back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { MlwardenError, openDataset } from '@mlwarden/core';
+import { MlwardenError, openDataset, workerErrorMessage } from '@mlwarden/core';
 import { collectColumns } from './_collect-columns.js';
 import type { CollectTask, CollectWorkerReply } from './_collect-columns-in-worker.js';
 
@@ -45,15 +45,9 @@ async function main(): Promise<CollectWorkerReply> {
 
 main().then(
   (reply) => port?.postMessage(reply),
-  (cause: unknown) => {
-    const error = cause instanceof Error ? cause : new Error(String(cause));
+  (error: unknown) =>
     port?.postMessage({
       type: 'error',
-      error: {
-        message: error.message,
-        ...(MlwardenError.isInstance(error) && { code: error.code }),
-        ...(MlwardenError.isInstance(error) && error.hint !== undefined && { hint: error.hint }),
-      },
-    } satisfies CollectWorkerReply);
-  },
+      error: workerErrorMessage(error),
+    } satisfies CollectWorkerReply),
 );

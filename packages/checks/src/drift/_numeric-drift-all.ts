@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { workerEntry } from '@mlwarden/core';
+import { errorFromWorker, type WorkerErrorMessage, workerEntry } from '@mlwarden/core';
 import {
   type NumericDriftSettings,
   type NumericDriftValues,
@@ -15,7 +15,7 @@ export interface DriftTask {
 
 export type DriftWorkerReply =
   | { id: number; values: NumericDriftValues }
-  | { id: number; error: { name: string; message: string } };
+  | { id: number; error: WorkerErrorMessage };
 
 export interface DriftAllOptions {
   /** Worker threads to use; 1 computes on the calling thread. */
@@ -90,9 +90,7 @@ export async function numericDriftAll(
         workers.push(worker);
         worker.on('message', (reply: DriftWorkerReply) => {
           if ('error' in reply) {
-            const error = new Error(`drift of column ${reply.id + 1}: ${reply.error.message}`);
-            error.name = reply.error.name;
-            return fail(error);
+            return fail(errorFromWorker(reply.error, `drift of column ${reply.id + 1}`));
           }
           results[reply.id] = reply.values;
           done++;

@@ -3,6 +3,7 @@
  * posts the values back. The samples arrive in SharedArrayBuffers (or as transferred copies).
  */
 import { parentPort } from 'node:worker_threads';
+import { workerErrorMessage } from '@mlwarden/core';
 import type { DriftTask, DriftWorkerReply } from './_numeric-drift-all.js';
 import { numericDrift } from './numeric-drift.js';
 
@@ -11,9 +12,8 @@ port?.on('message', (task: DriftTask) => {
   let reply: DriftWorkerReply;
   try {
     reply = { id: task.id, values: numericDrift(task.reference, task.current, task.settings) };
-  } catch (cause) {
-    const error = cause instanceof Error ? cause : new Error(String(cause));
-    reply = { id: task.id, error: { name: error.name, message: error.message } };
+  } catch (error) {
+    reply = { id: task.id, error: workerErrorMessage(error) };
   }
   port.postMessage(reply);
 });

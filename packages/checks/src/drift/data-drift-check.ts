@@ -161,11 +161,13 @@ export const dataDriftCheck = defineCheck({
     // the other on this thread.
     const offThread =
       threads > 1 && cells(reference) + cells(current) >= WORKERS_FROM_VALUES
-        ? [reference, current].find((data) => datasetFile(data) !== undefined)
+        ? [reference, current]
+            .map((data) => ({ data, file: datasetFile(data) }))
+            .find((candidate) => candidate.file !== undefined)
         : undefined;
     const read = async (data: Dataset, label: string) => {
       const onProgress = (rows: number) => ctx.progress(rows, data.numRows, `reading ${label}`);
-      const file = data === offThread ? datasetFile(data) : undefined;
+      const file = data === offThread?.data ? offThread.file : undefined;
       if (file !== undefined) {
         return collectColumnsInWorker(
           {

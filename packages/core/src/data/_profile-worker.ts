@@ -5,7 +5,7 @@
  * receives record batches as IPC stream bytes from the main thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { MlwardenError } from '../errors/mlwarden-error.js';
+import { type WorkerErrorMessage, workerErrorMessage } from '../workers/worker-error.js';
 import { loadArrow } from './_load-arrow.js';
 import { type ArrowFilePart, profileArrowFilePart } from './_profile-arrow-file.js';
 import type { SketchOptions } from './column-profile.js';
@@ -24,21 +24,12 @@ export interface StreamTask {
 export type WorkerReply =
   | { type: 'progress'; rows: number; batches: number }
   | { type: 'done'; profile: ReturnType<DatasetProfile['toJSON']> }
-  | { type: 'error'; error: { name: string; code?: string; message: string; hint?: string } };
+  | { type: 'error'; error: WorkerErrorMessage };
 
 const port = parentPort;
 
 function fail(error: unknown): void {
-  const e = error as Error & { code?: string; hint?: string };
-  port?.postMessage({
-    type: 'error',
-    error: {
-      name: e?.name ?? 'Error',
-      code: MlwardenError.isInstance(error) ? e.code : undefined,
-      message: e?.message ?? String(error),
-      hint: e?.hint,
-    },
-  } satisfies WorkerReply);
+  port?.postMessage({ type: 'error', error: workerErrorMessage(error) } satisfies WorkerReply);
 }
 
 async function runFile(task: FileTask): Promise<void> {

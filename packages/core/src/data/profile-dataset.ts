@@ -5,6 +5,7 @@ import { InputError } from '../errors/input-error.js';
 import { MlwardenError } from '../errors/mlwarden-error.js';
 import type { Dataset } from '../inputs.js';
 import { workerEntry } from '../workers/worker-entry.js';
+import { errorFromWorker } from '../workers/worker-error.js';
 import type { SchemaLike } from './_arrow-shape.js';
 import { loadArrow } from './_load-arrow.js';
 import { type PartitionPlan, partitionPlanOf } from './_partitions.js';
@@ -110,23 +111,6 @@ function selectedSchema(dataset: Dataset, columns: readonly string[] | undefined
   return { fields: fields.filter((f) => wanted.has(f.name)) };
 }
 
-function rebuildError(error: {
-  name: string;
-  code?: string;
-  message: string;
-  hint?: string;
-}): Error {
-  if (error.code || error.name === 'InputError') {
-    return new InputError(error.message, {
-      ...(error.code ? { code: error.code } : {}),
-      ...(error.hint ? { hint: error.hint } : {}),
-    });
-  }
-  const e = new Error(`profile worker failed: ${error.message}`);
-  e.name = error.name;
-  return e;
-}
-
 interface RunningWorker {
   worker: Worker;
   done: Promise<DatasetProfile>;
@@ -148,7 +132,7 @@ function startWorker(
         void worker.terminate();
       } else {
         settled = true;
-        reject(rebuildError(reply.error));
+        reject(errorFromWorker(reply.error, 'profile worker failed'));
         void worker.terminate();
       }
     });
