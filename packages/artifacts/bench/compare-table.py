@@ -41,7 +41,7 @@ for e in manifest["files"]:
 ORDER = {"malicious": 0, "code-by-design": 1, "benign": 2, "malformed": 3}
 LABEL = {
     "malicious": "malicious: detected",
-    "code-by-design": "benign with code by design (pyfunc, cloudpickle, TorchScript): flagged",
+    "code-by-design": "benign with expected findings (code by design: pyfunc, cloudpickle, TorchScript; a self-extracting 7z): flagged",
     "benign": "benign: false positives",
     "malformed": "malformed: flagged or errored",
 }

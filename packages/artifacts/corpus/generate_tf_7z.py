@@ -19,6 +19,8 @@ import argparse
 import io
 import json
 import os
+import random
+import shutil
 import sys
 import zipfile
 
@@ -165,6 +167,13 @@ def build_tensorflow(out, tmp):
 
     add_dir("malicious/tensorflow/tf-keras-lambda", files, "malicious", lambda_expect, bypass="B24", notes="tf_keras SavedModel whose keras_metadata.pb holds a Lambda with marshalled bytecode")
 
+    # Two different Lambdas: keras_metadata.pb writes each config three times (the model's config,
+    # its model_config, the layer's own node); a scanner reports two layers, not six, nor one.
+    triple = eval(compile("lambda x: x * 3.0", "mlwarden-corpus", "eval"))  # noqa: S307 (constant source)
+    two = tf_keras.Sequential([tf_keras.layers.Lambda(double, input_shape=(4,)), tf_keras.layers.Lambda(triple), tf_keras.layers.Dense(2)])
+    files = saved_model_files(os.path.join(tmp, "two-lambdas"), two, lambda m, d: m.save(d, save_format="tf"))
+    add_dir("malicious/tensorflow/tf-keras-two-lambdas", files, "malicious", lambda_expect, bypass="B24", notes="two different Lambda layers, each written three times in keras_metadata.pb")
+
     # Malicious: an op TensorFlow does not know (needs tf.load_op_library of a native library):
     # the benign graph with one op renamed, re-serialised with protobuf (never loaded by TF).
     from tensorflow.core.protobuf import saved_model_pb2
@@ -181,6 +190,35 @@ def build_tensorflow(out, tmp):
     assert renamed
     write(out, "malicious/tensorflow/custom-op/saved_model.pb", benign.SerializeToString(deterministic=True))
     entries.append(entry("malicious/tensorflow/custom-op/saved_model.pb", "malicious", {"verdict": "findings", "severityAtLeast": "medium", "rules": ["custom-op"], "formats": ["tf-savedmodel"]}, notes="benign export with Relu renamed to an op no TensorFlow build registers"))
+
+    # The same SavedModels in protobuf text format: tf.saved_model.load reads saved_model.pbtxt
+    # when there is no saved_model.pb (loader_impl.parse_saved_model, text_format.Merge).
+    from google.protobuf import text_format
+
+    def pbtxt_of(rel):
+        message = saved_model_pb2.SavedModel()
+        with open(os.path.join(out, rel), "rb") as fh:
+            message.ParseFromString(fh.read())
+        return text_format.MessageToString(message).encode()  # map entries sorted by key
+
+    benign_txt = pbtxt_of("benign/tensorflow/savedmodel/saved_model.pb")
+    # The text must be what TensorFlow loads: the benign one is loaded beside its variables
+    # (the malicious ones are never loaded).
+    check = os.path.join(tmp, "pbtxt-check")
+    shutil.copytree(os.path.join(out, "benign/tensorflow/savedmodel/variables"), os.path.join(check, "variables"))
+    with open(os.path.join(check, "saved_model.pbtxt"), "wb") as fh:
+        fh.write(benign_txt)
+    loaded = tf.saved_model.load(check)
+    assert loaded.signatures["serving_default"] is not None
+    pbtxt = {"formats": ["tf-savedmodel", "pbtxt"]}
+    write(out, "benign/tensorflow/savedmodel-pbtxt/saved_model.pbtxt", benign_txt)
+    entries.append(entry("benign/tensorflow/savedmodel-pbtxt/saved_model.pbtxt", "benign", {"verdict": "clean", **pbtxt}, notes="the benign Keras 3 export as text format (text_format.MessageToString); TensorFlow loads it"))
+    for name in ("file-access", "py-function"):
+        rel = f"malicious/tensorflow/{name}-pbtxt/saved_model.pbtxt"
+        write(out, rel, pbtxt_of(f"malicious/tensorflow/{name}/saved_model.pb"))
+        entries.append(entry(rel, "malicious", {"verdict": "findings", "severityAtLeast": "high", "rules": ["risky-op"], **pbtxt}, notes=f"the {name} graph as text format"))
+    write(out, "malformed/tensorflow/truncated-pbtxt/saved_model.pbtxt", benign_txt[: len(benign_txt) // 2])
+    entries.append(entry("malformed/tensorflow/truncated-pbtxt/saved_model.pbtxt", "malformed", {"verdict": "incomplete", **pbtxt}, notes="text-format SavedModel cut in the middle of a message"))
 
     # Malformed: a truncated saved_model.pb.
     with open(os.path.join(out, "benign/tensorflow/savedmodel/saved_model.pb"), "rb") as fh:
@@ -233,8 +271,6 @@ def write_ops_list(path):
 
 def deterministic_7z():
     """Fixed timestamps, and a seeded AES IV (py7zr draws it from the OS)."""
-    import random
-
     from py7zr import compressor, helpers
 
     helpers.ArchiveTimestamp.from_now = classmethod(lambda cls: cls.from_datetime(FIXED_TIME))
@@ -294,8 +330,6 @@ def build_7z(out, inputs):
 
     # Every coder the scanner decodes, over the same bytes: x86-like code (E8/E9 branches for the
     # BCJ filter), runs and noise, past one LZMA2 chunk (64 KiB packed). Tests compare the members.
-    import random
-
     rnd = random.Random(77)
     parts = [b"\xfe\xfeMLWARDEN 7z coder test\n"]
     while sum(map(len, parts)) < 160 * 1024:
@@ -319,6 +353,24 @@ def build_7z(out, inputs):
         rel = f"benign/7z/codec-{label}.7z"
         write(out, rel, seven_zip([("payload.bin", payload), ("second.bin", payload[:1000])], filters))
         entries.append(entry(rel, "benign", {"verdict": "clean", "formats": ["7z"]}, notes="coder test: the same two members in every codec"))
+
+    # Self-extracting archives: a 7z after an executable stub, as 7-Zip's SFX modules write them.
+    # The stand-in stub (no real code) starts like a PE file, holds the 7z signature constant the
+    # way an extractor's code does (without a valid start header after it) and is longer than the
+    # 64 KiB head the scanner sniffs.
+    stub_rnd = random.Random(1977)
+    stub = bytearray(b"MZ" + bytes(58) + (64).to_bytes(4, "little") + b"This program cannot be run in DOS mode.\r\r\n$")
+    stub += bytes(stub_rnd.getrandbits(8) for _ in range(40 * 1024))
+    stub += b"7z\xbc\xaf\x27\x1c" + bytes(stub_rnd.getrandbits(8) for _ in range(26))
+    stub += bytes(stub_rnd.getrandbits(8) for _ in range(96 * 1024 - len(stub)))
+    sfx = {"formats": ["7z"], "rules": ["archive-anomaly"]}
+    write(out, "benign/7z/sfx-torch-state-dict.exe", bytes(stub) + seven_zip(benign))
+    entries.append(entry("benign/7z/sfx-torch-state-dict.exe", "benign", {"verdict": "findings", "severityAtMost": "low", **sfx}, notes="benign 7z after a 96 KiB stand-in SFX stub: only the prepended-data anomaly"))
+    write(out, "malicious/7z/sfx-nullifai.exe", bytes(stub) + seven_zip(nullifai))
+    entries.append(entry("malicious/7z/sfx-nullifai.exe", "malicious", {**crit, **sfx, "rules": ["malformed-pickle", "archive-anomaly"]}, bypass="B8", notes="the nullifAI 7z after a 96 KiB stand-in SFX stub"))
+    text_stub = b"".join(f"line {i} of data before the archive\n".encode() for i in range(100))
+    write(out, "malicious/7z/prepended-text-nullifai.7z", text_stub + seven_zip(nullifai))
+    entries.append(entry("malicious/7z/prepended-text-nullifai.7z", "malicious", {**crit, **sfx, "rules": ["malformed-pickle", "archive-anomaly"]}, notes="the nullifAI 7z after 3.6 KiB of text (found in the head)"))
 
     whole = seven_zip(nullifai)
     write(out, "malformed/7z/truncated.7z", whole[: len(whole) // 2])

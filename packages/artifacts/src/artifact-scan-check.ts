@@ -124,7 +124,7 @@ export const artifactScanCheck = defineCheck({
     id: 'artifact.scan',
     title: 'Model artifact scan',
     description:
-      'Statically scans model files (pickle, joblib, PyTorch zip and legacy, NumPy .npy/.npz, zip, tar, compressed files) for code that runs on load: dangerous imports, embedded bytecode, imports outside an allow-list of ordinary model classes, and tampered containers. Never loads or executes anything.',
+      'Statically scans model files (pickle, joblib, PyTorch zip and legacy, NumPy .npy/.npz, zip, 7z, tar, compressed files, Keras, TensorFlow SavedModel, ONNX, safetensors, GGUF, MLflow and Seldon model directories) for code that runs on load: dangerous imports, embedded bytecode, risky graph ops, imports outside an allow-list of ordinary model classes, and tampered containers. Never loads or executes anything.',
     category: 'supply-chain',
     defaultSeverity: 'high',
     taxonomy: {

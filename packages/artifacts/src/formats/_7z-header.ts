@@ -1,3 +1,5 @@
+import { crc32 } from 'node:zlib';
+
 /*
  * The 7z archive header (7-Zip's 7zFormat.txt): signature header, then a header of property
  * records, either plain (kHeader) or packed like file data (kEncodedHeader). Parsed from bytes in
@@ -188,6 +190,83 @@ function u64(b: Uint8Array, at: number): number {
 
 export function isSevenZip(head: Uint8Array): boolean {
   return head.length >= 6 && SIGNATURE.every((m, i) => head[i] === m);
+}
+
+/** Where a 7z archive after prepended data (a self-extracting stub) is looked for. */
+export const MAX_7Z_SEARCH_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Whether a valid signature header starts at `at`: the signature, major version 0 and the CRC-32
+ * of the 20 bytes after it matching the one stored (so random bytes, or the signature constant in
+ * an extractor's own code, do not count).
+ */
+export function isStartHeader(b: Uint8Array, at: number): boolean {
+  if (at < 0 || at + SIGNATURE_HEADER_BYTES > b.length || b[at + 6] !== 0) return false;
+  for (let i = 0; i < SIGNATURE.length; i++) if (b[at + i] !== SIGNATURE[i]) return false;
+  const stored =
+    ((b[at + 8] as number) | ((b[at + 9] as number) << 8) | ((b[at + 10] as number) << 16)) +
+    (b[at + 11] as number) * 0x1000000;
+  return crc32(b.subarray(at + 12, at + SIGNATURE_HEADER_BYTES)) === stored;
+}
+
+/** The first valid signature header in `b` at or after `from` (whole headers only), or -1. */
+export function findStartHeader(b: Uint8Array, from: number): number {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  for (let at = buf.indexOf(SIGNATURE, from); at >= 0; at = buf.indexOf(SIGNATURE, at + 1)) {
+    if (isStartHeader(b, at)) return at;
+  }
+  return -1;
+}
+
+/**
+ * Heads of content whose extractors run a 7z archive appended to them: PE (`MZ`), ELF, Mach-O and
+ * shell scripts (`#!`). Past the head, only these are searched for an archive.
+ */
+export function isExecutableStub(head: Uint8Array): boolean {
+  const b0 = head[0];
+  const b1 = head[1];
+  if ((b0 === 0x4d && b1 === 0x5a) || (b0 === 0x23 && b1 === 0x21)) return true;
+  if (b0 === 0x7f && b1 === 0x45 && head[2] === 0x4c && head[3] === 0x46) return true;
+  const magic = Buffer.from(head.subarray(0, 4)).toString('hex');
+  return ['feedface', 'feedfacf', 'cefaedfe', 'cffaedfe', 'cafebabe'].includes(magic);
+}
+
+/** Whether `locateStartHeader` reads past the head: an executable with random access. */
+export function searchesPastHead(
+  head: Uint8Array,
+  size: number | undefined,
+  read: ((start: number, end: number) => Promise<Uint8Array>) | undefined,
+): read is (start: number, end: number) => Promise<Uint8Array> {
+  return read !== undefined && size !== undefined && size > head.length && isExecutableStub(head);
+}
+
+/**
+ * Offset of a 7z archive after prepended data, within the first `MAX_7Z_SEARCH_BYTES` (signature
+ * start), or -1: the head is searched without reads; beyond it only content starting like an
+ * executable is read, in 1 MiB windows.
+ */
+export async function locateStartHeader(
+  head: Uint8Array,
+  size: number | undefined,
+  read: ((start: number, end: number) => Promise<Uint8Array>) | undefined,
+): Promise<number> {
+  const inHead = findStartHeader(head, 1);
+  if (inHead >= 0) return inHead;
+  if (!searchesPastHead(head, size, read)) return -1;
+  if (size === undefined) return -1;
+  const window = 1024 * 1024;
+  // Windows overlap by a header less one byte, so a header across a boundary is seen whole.
+  for (
+    let start = Math.max(1, head.length - SIGNATURE_HEADER_BYTES + 1);
+    start < MAX_7Z_SEARCH_BYTES && start < size;
+    start += window
+  ) {
+    const bytes = await read(start, Math.min(size, start + window + SIGNATURE_HEADER_BYTES - 1));
+    const at = findStartHeader(bytes, 0);
+    if (at >= 0 && start + at < MAX_7Z_SEARCH_BYTES) return start + at;
+    if (bytes.length < window) break;
+  }
+  return -1;
 }
 
 /** The signature header: where the header lies. */

@@ -1,4 +1,6 @@
+import { ScanUnit } from '../scan/scan-unit.js';
 import { checkKerasConfig, isKerasConfig } from './_keras-config.js';
+import { KerasFindingMerger } from './_keras-finding-merger.js';
 import { type PbField, pbFields, reportPbError } from './_protobuf.js';
 import { utf8 } from './_read-bounded.js';
 import type { FormatHandler } from './format-handler.js';
@@ -34,7 +36,8 @@ function isKerasMetadata(head: Uint8Array): boolean {
 /**
  * `keras_metadata.pb`, written next to `saved_model.pb` by Keras 2 (tf_keras): one SavedObject per
  * layer with its config as JSON. Each config gets the Keras checks (Lambda bytecode, foreign
- * modules, safe-mode gadgets).
+ * modules, safe-mode gadgets); a layer found in several nodes is reported once, with the count and
+ * the places in its evidence.
  */
 export const kerasMetadataFormat: FormatHandler = {
   format: 'keras-metadata',
@@ -50,6 +53,9 @@ export const kerasMetadataFormat: FormatHandler = {
     }
     const read = src.read;
     let nodes = 0;
+    // A layer's config is written in its own node and again in its model's (twice there: config
+    // and model_config): each distinct finding is reported once, with its occurrences.
+    const merged = new KerasFindingMerger();
     try {
       for await (const n of pbFields(read, 0, src.size)) {
         if (n.field !== 1 || n.wire !== 2) continue;
@@ -77,10 +83,15 @@ export const kerasMetadataFormat: FormatHandler = {
           unit.incomplete('keras_metadata.pb holds metadata that is not JSON');
           continue;
         }
-        if (isKerasConfig(value)) checkKerasConfig(value, unit, ctx);
+        if (!isKerasConfig(value)) continue;
+        const scratch = new ScanUnit(unit.path, unit.member);
+        checkKerasConfig(value, scratch, ctx);
+        for (const reason of scratch.reasons) unit.incomplete(reason);
+        merged.add(value, scratch.findings, { node: nodes, offset: metadata.start });
       }
     } catch (error) {
       reportPbError(unit, 'keras_metadata.pb', error);
     }
+    merged.reportTo(unit);
   },
 };

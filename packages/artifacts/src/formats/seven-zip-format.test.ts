@@ -6,7 +6,7 @@ import { memoryArtifactFile } from '../scan/memory-artifact-file.js';
 import { scanArtifactFile, scanFile } from '../scan/scan-file.js';
 import type { ScanResult } from '../scan/scan-result.js';
 import { concat } from '../scan/source.js';
-import { isSevenZip, parseHeader, SevenZipError } from './_7z-header.js';
+import { isSevenZip, MAX_7Z_SEARCH_BYTES, parseHeader, SevenZipError } from './_7z-header.js';
 import type { FormatHandler } from './format-handler.js';
 import { sevenZipFormat } from './seven-zip-format.js';
 
@@ -170,5 +170,104 @@ describe('bad 7z input', () => {
     expect(isSevenZip(new Uint8Array([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]))).toBe(true);
     expect(isSevenZip(new Uint8Array([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1d]))).toBe(false);
     expect(isSevenZip(new Uint8Array([0x37, 0x7a]))).toBe(false);
+  });
+});
+
+describe('7z after prepended data (self-extracting archives)', () => {
+  const sfx = corpus('benign/7z/sfx-torch-state-dict.exe');
+  const STUB = 96 * 1024;
+  const stub = sfx.subarray(0, STUB);
+  const archive = sfx.subarray(STUB);
+  const claimed = (r: ScanResult) => r.files[0]?.formats.includes('7z') === true;
+  const anomaly = (r: ScanResult) =>
+    r.findings.find((f) => f.rule === 'archive-anomaly' && f.evidence.anomaly === 'prepended-data');
+
+  it('scans a malicious archive behind an executable stub and reports where it starts', async () => {
+    const r = await scanFile(join(CORPUS_FILES, 'malicious/7z/sfx-nullifai.exe'));
+    expect(r.files[0]?.formats).toEqual(['7z', 'pytorch-7z']);
+    const hit = r.findings.find((f) => f.module === 'os' && f.name === 'system');
+    expect(hit?.member).toBe('model/data.pkl');
+    expect(hit?.severity).toBe('critical');
+    expect(anomaly(r)?.evidence.offset).toBe(STUB);
+    expect(anomaly(r)?.offset).toBe(STUB);
+  });
+
+  it('a benign archive behind a stub gives the anomaly only', async () => {
+    expect(isSevenZip(archive)).toBe(true);
+    const r = await scanBytes(sfx);
+    expect(r.verdict).toBe('findings');
+    expect(r.findings.map((f) => f.rule)).toEqual(['archive-anomaly']);
+    expect(r.maxSeverity).toBe('low');
+    // The same members as the archive on its own.
+    const alone = await scanBytes(archive);
+    expect(alone.verdict).toBe('clean');
+    expect(r.files.map((f) => f.member)).toEqual(alone.files.map((f) => f.member));
+  });
+
+  it('finds an archive behind any data within the head', async () => {
+    const r = await scanFile(join(CORPUS_FILES, 'malicious/7z/prepended-text-nullifai.7z'));
+    expect(anomaly(r)?.evidence.offset).toBe(3490);
+    expect(r.findings.some((f) => f.module === 'os' && f.name === 'system')).toBe(true);
+  });
+
+  it('the stub alone, which holds the signature bytes, is not taken for a 7z', async () => {
+    const at = Buffer.from(stub).indexOf(Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]));
+    expect(at).toBeGreaterThan(0);
+    expect(claimed(await scanBytes(stub))).toBe(false);
+  });
+
+  it('a start header whose CRC does not match is not claimed after a stub', async () => {
+    for (const at of [8, 12, 20, 31]) {
+      const bad = concat([stub, archive]);
+      bad[STUB + at] = (bad[STUB + at] as number) ^ 0x01;
+      const r = await scanBytes(bad);
+      expect(claimed(r), `byte ${at} changed`).toBe(false);
+    }
+  });
+
+  it('looks no further than the search window, and anywhere within it', async () => {
+    const mz = (n: number) => {
+      const s = new Uint8Array(n);
+      s.set(stub.subarray(0, 1024));
+      return s;
+    };
+    const beyond = await scanBytes(concat([mz(MAX_7Z_SEARCH_BYTES), archive]));
+    expect(claimed(beyond)).toBe(false);
+    // Read windows start after the head and overlap by 31 bytes: headers across a boundary.
+    const boundary = 64 * 1024 - 31 + 1024 * 1024;
+    for (const n of [
+      boundary - 20,
+      boundary - 1,
+      boundary,
+      boundary + 5,
+      MAX_7Z_SEARCH_BYTES - 1,
+    ]) {
+      const r = await scanBytes(concat([mz(n), archive]));
+      expect(anomaly(r)?.evidence.offset, `stub of ${n}`).toBe(n);
+      expect(r.verdict, `stub of ${n}`).toBe('findings');
+    }
+  });
+
+  it('past the head, only data starting like an executable is searched', async () => {
+    const text = new Uint8Array(STUB).fill(0x78);
+    expect(claimed(await scanBytes(concat([text, archive])))).toBe(false);
+    for (const magic of [
+      [0x7f, 0x45, 0x4c, 0x46],
+      [0x23, 0x21],
+      [0xcf, 0xfa, 0xed, 0xfe],
+    ]) {
+      const exe = text.slice();
+      exe.set(magic);
+      expect(claimed(await scanBytes(concat([exe, archive]))), String(magic)).toBe(true);
+    }
+  });
+
+  it('a truncated archive behind a stub is incomplete, never clean', async () => {
+    for (const keep of [40, archive.length >> 1, archive.length - 1]) {
+      const r = await scanBytes(concat([stub, archive.subarray(0, keep)]));
+      expect(claimed(r), `keep ${keep}`).toBe(true);
+      expect(r.verdict, `keep ${keep}`).toBe('incomplete');
+      noInternalError(r);
+    }
   });
 });

@@ -11,13 +11,16 @@ import {
   AES,
   type Coder,
   type Folder,
+  findStartHeader,
   folderSize,
   isSevenZip,
+  locateStartHeader,
   methodName,
   parseHeader,
   readSignatureHeader,
   SevenZipError,
   type StreamsInfo,
+  searchesPastHead,
 } from './_7z-header.js';
 import {
   checkStorageSizes,
@@ -285,23 +288,58 @@ async function readHeader(
 }
 
 /**
+ * Containers whose own handler scans a 7z stored in them as a member (zip, tar): a 7z found inside
+ * is not also taken for one with data prepended.
+ */
+function hasOwnMembers(head: Uint8Array): boolean {
+  const zip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4;
+  const tar = Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar';
+  return zip || tar;
+}
+
+/**
  * 7z archives (nullifAI shipped PyTorch archives as 7z, bypass B8): the header is parsed (plain
  * or LZMA/LZMA2-packed), files are decoded in memory or as bounded streams (Copy, LZMA, LZMA2,
  * Deflate, BZip2) and scanned by content like zip members. Encrypted or otherwise undecodable
- * files are `incomplete` with the reason, never clean. Nothing is extracted to disk.
+ * files are `incomplete` with the reason, never clean. Nothing is extracted to disk. An archive
+ * after prepended data (a self-extracting stub; a valid start header in the head, or within the
+ * first 4 MiB after an executable's header) is scanned there and reported as an `archive-anomaly`.
  */
 export const sevenZipFormat: FormatHandler = {
   format: '7z',
   sniff(source) {
-    return isSevenZip(source.head) ? 'start' : false;
+    if (isSevenZip(source.head)) return 'start';
+    if (hasOwnMembers(source.head)) return false;
+    // Most content is searched in its head only, synchronously (no promise per file).
+    if (findStartHeader(source.head, 1) > 0) return 'elsewhere';
+    if (!searchesPastHead(source.head, source.size, source.read)) return false;
+    return locateStartHeader(source.head, source.size, source.read).then((at) =>
+      at > 0 ? 'elsewhere' : false,
+    );
   },
   async scan(source, unit, ctx, depth) {
     const src = await ctx.buffer(source, unit, '7z archive');
     if (src?.read === undefined || src.size === undefined) return;
-    const read = src.read;
+    let read = src.read;
+    let size = src.size;
+    if (!isSevenZip(src.head)) {
+      const base = await locateStartHeader(src.head, src.size, src.read);
+      if (base <= 0) return;
+      // Offsets in the archive count from its signature header, as 7-Zip reads a self-extractor.
+      const whole = src.read;
+      read = (start, end) => whole(base + start, base + end);
+      size -= base;
+      unit.report({
+        rule: 'archive-anomaly',
+        severity: 'low',
+        message: `7z prepended-data: the archive starts at offset ${base}, after ${base} bytes of other data (a self-extracting stub?); 7-Zip opens it there`,
+        offset: base,
+        evidence: { anomaly: 'prepended-data', offset: base },
+      });
+    }
     let header: Awaited<ReturnType<typeof readHeader>>;
     try {
-      header = await readHeader(read, src.size, unit, ctx);
+      header = await readHeader(read, size, unit, ctx);
     } catch (error) {
       if (!(error instanceof SevenZipError)) throw error;
       anomaly(unit, 'damaged', `header unreadable: ${error.message}`);

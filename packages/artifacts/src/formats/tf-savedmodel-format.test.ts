@@ -5,6 +5,7 @@ import { CORPUS_FILES } from '../scan/_test-corpus.js';
 import { memoryArtifactFile } from '../scan/memory-artifact-file.js';
 import { scanArtifactFile, scanFile } from '../scan/scan-file.js';
 import { TF_OP_NAMES } from './_tf-op-names.js';
+import { isSavedModelText } from './_tf-savedmodel-text.js';
 import { isSavedModel } from './tf-savedmodel-format.js';
 
 const corpus = (name: string) => new Uint8Array(readFileSync(join(CORPUS_FILES, name)));
@@ -108,5 +109,132 @@ describe('bad SavedModel input', () => {
       limits: { maxTimeMs: -1 },
     });
     expect(r.verdict).toBe('incomplete');
+  });
+});
+
+const TXT = 'benign/tensorflow/savedmodel-pbtxt/saved_model.pbtxt';
+const text = (name: string) => Buffer.from(corpus(name)).toString('utf8');
+const scanText = (body: string, name = 'saved_model.pbtxt', limits = {}) =>
+  scanArtifactFile(memoryArtifactFile(name, new Uint8Array(Buffer.from(body, 'utf8'))), {
+    limits,
+  });
+const risky = (r: { findings: { rule: string; evidence: Record<string, unknown> }[] }) =>
+  r.findings
+    .filter((f) => f.rule === 'risky-op')
+    .map((f) => f.evidence.op)
+    .sort();
+
+describe('SavedModel in text format (saved_model.pbtxt)', () => {
+  it('recognises the text TensorFlow writes and loads, by content', async () => {
+    const r = await scanArtifactFile(memoryArtifactFile('model.txt', corpus(TXT)));
+    expect(r.files[0]?.formats).toEqual(['tf-savedmodel', 'pbtxt']);
+    expect(r.verdict).toBe('clean');
+    expect(isSavedModelText(corpus(TXT).subarray(0, 64 * 1024))).toBe(true);
+  });
+
+  it.each(['file-access', 'py-function'])(
+    'reports the same findings for %s as the binary graph',
+    async (name) => {
+      const bin = await scanFile(join(CORPUS_FILES, `malicious/tensorflow/${name}/saved_model.pb`));
+      const txt = await scanFile(
+        join(CORPUS_FILES, `malicious/tensorflow/${name}-pbtxt/saved_model.pbtxt`),
+      );
+      expect(txt.findings.length).toBeGreaterThan(0);
+      const shape = (r: typeof bin) =>
+        r.findings.map((f) => [f.rule, f.severity, f.message, f.evidence]);
+      expect(shape(txt)).toEqual(shape(bin));
+    },
+  );
+
+  it('reads every text-format way of writing an op: escapes, joined strings, lists, <>', async () => {
+    const body = text(TXT);
+    const graphAt = body.indexOf('  graph_def {\n') + '  graph_def {\n'.length;
+    expect(graphAt).toBeGreaterThan(20);
+    const extra = [
+      String.raw`node { name: "a" op: "Read" 'F\151le' }`,
+      'node: [{ name: "b" op: "WriteFile" }, < name: "c" op: "PyFunc" >]',
+      '# node { op: "MatchingFiles" } is only a comment',
+      'node { attr { key: "output_stream" value { s: "file:///tmp/x.log" } } op: "PrintV2" }',
+      'node { op: "PrintV2" attr { key: "output_stream" value { s: "stderr" } } }',
+      'node { op: "MlwardenTextCustomOp" }',
+    ].join('\n');
+    const r = await scanText(`${body.slice(0, graphAt)}${extra}\n${body.slice(graphAt)}`);
+    expect(r.verdict).toBe('findings');
+    expect(risky(r)).toEqual(['PrintV2', 'PyFunc', 'ReadFile', 'WriteFile']);
+    const print = r.findings.find((f) => f.evidence.op === 'PrintV2');
+    expect(print?.evidence.outputStream).toBe('file:///tmp/x.log');
+    expect(r.findings.find((f) => f.rule === 'custom-op')?.evidence.ops).toEqual([
+      'MlwardenTextCustomOp',
+    ]);
+  });
+
+  it('takes library function names as ops, as the binary walk does', async () => {
+    const body =
+      'meta_graphs { graph_def { node { op: "my_fn" } library { function { node_def { op: "ReadFile" } signature { name: "my_fn" } } } } }';
+    const r = await scanText(body);
+    expect(risky(r)).toEqual(['ReadFile']);
+    expect(r.findings.some((f) => f.rule === 'custom-op')).toBe(false);
+  });
+
+  it('ignores ops outside graph_def (the stripped op list, unknown fields)', async () => {
+    const body =
+      'meta_graphs { meta_info_def { stripped_op_list { op { name: "ReadFile" } } } graph_def { node { op: "Const" } } }';
+    const r = await scanText(body);
+    expect(r.verdict).toBe('clean');
+  });
+
+  it('does not take other text for a SavedModel', () => {
+    for (const other of [
+      'node { op: "ReadFile" }', // a GraphDef (tf.io.write_graph), not what tf.saved_model loads
+      'saved_model_schema_version: 1\n', // no meta_graphs
+      'meta_graphs { node { op: "ReadFile" } }', // not a MetaGraphDef field
+      'meta_graphs: 3', // a scalar
+      'import os\nos.system("x")\n',
+      '{"meta_graphs": {}}',
+      'meta_graphs } graph_def {',
+      'meta_graphs {',
+    ]) {
+      expect(isSavedModelText(Buffer.from(other)), other).toBe(false);
+    }
+    for (const savedModel of [
+      '# comment\nmeta_graphs <\n  graph_def {',
+      'saved_model_schema_version: 1 meta_graphs: { object_graph_def { nodes',
+      'meta_graphs {}',
+      'meta_graphs { graph_def { "broken',
+    ]) {
+      expect(isSavedModelText(Buffer.from(savedModel)), savedModel).toBe(true);
+    }
+  });
+});
+
+describe('bad text-format SavedModel input', () => {
+  it('every truncation is recognised and incomplete with the reason, never clean', async () => {
+    const bytes = corpus(TXT);
+    for (const cut of [200, 5000, bytes.length >> 1, bytes.length - 3]) {
+      const r = await scanArtifactFile(memoryArtifactFile('x.pbtxt', bytes.subarray(0, cut)));
+      expect(r.files[0]?.formats, `cut at ${cut}`).toEqual(['tf-savedmodel', 'pbtxt']);
+      expect(r.verdict, `cut at ${cut}`).toBe('incomplete');
+      expect(r.reasons.join(' '), `cut at ${cut}`).toMatch(/SavedModel text protobuf unreadable/);
+    }
+  });
+
+  it('garbled text after the head is incomplete, and keeps what was found before it', async () => {
+    const bad = `${text('malicious/tensorflow/file-access-pbtxt/saved_model.pbtxt')}\n}}} @@@`;
+    const r = await scanText(bad);
+    expect(r.verdict).toBe('incomplete');
+    expect(r.reasons.join(' ')).toMatch(/expected a field name at line \d+/);
+    expect(risky(r)).toEqual(['MatchingFiles', 'ReadFile', 'WriteFile']);
+  });
+
+  it('nesting deeper than 100 messages is incomplete', async () => {
+    const r = await scanText(`meta_graphs { graph_def { ${'x { '.repeat(120)}${'} '.repeat(122)}`);
+    expect(r.verdict).toBe('incomplete');
+    expect(r.reasons.join(' ')).toMatch(/nested deeper than 100/);
+  });
+
+  it('text larger than maxBufferedBytes is not read, and incomplete', async () => {
+    const r = await scanText(text(TXT), 'saved_model.pbtxt', { maxBufferedBytes: 1024 });
+    expect(r.verdict).toBe('incomplete');
+    expect(r.findings.some((f) => f.rule === 'scan-limit')).toBe(true);
   });
 });
