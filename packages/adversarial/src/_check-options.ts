@@ -97,7 +97,7 @@ export async function readRows(
   });
 }
 
-export function constraintsOf(
+function constraintsOf(
   options: CommonAttackOptions,
   features: string[],
 ): TabularConstraints | undefined {
@@ -113,6 +113,29 @@ export function constraintsOf(
     },
     features,
   );
+}
+
+/** The settings every attack takes from its check: tabular constraints, seed, abort signal, progress. */
+export interface AttackRunSettings {
+  constraints?: TabularConstraints;
+  seed: number;
+  signal: AbortSignal;
+  onProgress: (done: number, total: number, label: string) => void;
+}
+
+/** {@link AttackRunSettings} from a check's context and options, for rows with these features. */
+export function attackRunSettings(
+  context: CheckContext<unknown>,
+  options: CommonAttackOptions,
+  features: string[],
+): AttackRunSettings {
+  const constraints = constraintsOf(options, features);
+  return {
+    ...(constraints !== undefined && { constraints }),
+    seed: context.seed,
+    signal: context.signal,
+    onProgress: (done, total, label) => context.progress(done, total, label),
+  };
 }
 
 /** Rounds a metric for reports (keeps them readable and stable across platforms). */

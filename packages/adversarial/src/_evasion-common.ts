@@ -87,6 +87,42 @@ export function queryCounter(target: ModelTarget): () => number {
   return () => target.queries.used - start;
 }
 
+/** What a whole run reports about queries: those spent since this was called, and the budget. */
+export interface QueryUsage {
+  used: number;
+  budget?: number;
+}
+
+/** A run's result as every run ends it: its queries, and whether and why it stopped early. */
+export interface RunEnding {
+  queries: QueryUsage;
+  complete: boolean;
+  stopped?: AttackStop;
+}
+
+/** Counts the queries a run makes through `target` from now on, with the target's budget. */
+export function queryUsage(target: ModelTarget): () => QueryUsage {
+  const spent = queryCounter(target);
+  return () => ({
+    used: spent(),
+    ...(target.queries.budget !== undefined && { budget: target.queries.budget }),
+  });
+}
+
+/** Ends a run: records the queries it made and, if it stopped early, why. Returns `result`. */
+export function endRun<R extends RunEnding>(
+  result: R,
+  usage: () => QueryUsage,
+  stopped?: AttackStop,
+): R {
+  result.queries = usage();
+  if (stopped) {
+    result.complete = false;
+    result.stopped = stopped;
+  }
+  return result;
+}
+
 export function emptyOutcome(n: number, width: number, x: Float32Array): AttackOutcome {
   return {
     adversarial: Float32Array.from(x.subarray(0, n * width)),

@@ -1,4 +1,4 @@
-import { ConfigError } from '@mlwarden/core';
+import { ConfigError, isMissingModule, OptionalDependencyError } from '@mlwarden/core';
 
 /** The npm package ONNX models run on. */
 export type OnnxRuntimeName = 'onnxruntime-node' | 'onnxruntime-web';
@@ -53,14 +53,6 @@ export interface OnnxRuntime {
 const ORDER: readonly OnnxRuntimeName[] = ['onnxruntime-node', 'onnxruntime-web'];
 const loaded = new Map<OnnxRuntimeName, Promise<OrtModule>>();
 
-function isMissing(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
-  return (
-    (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' ||
-    /Cannot find (module|package)|Could not resolve/.test(message)
-  );
-}
-
 function importRuntime(name: OnnxRuntimeName): Promise<OrtModule> {
   let module = loaded.get(name);
   if (module === undefined) {
@@ -93,20 +85,30 @@ export async function loadOnnxRuntime(prefer?: OnnxRuntimeName): Promise<OnnxRun
   }
   const candidates = wanted === undefined ? ORDER : [wanted as OnnxRuntimeName];
   const skipped: string[] = [];
+  let missing = 0;
   for (const name of candidates) {
     try {
       return { name, ort: await importRuntime(name), skipped };
     } catch (error) {
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      skipped.push(`${name}: ${isMissing(error) ? 'not installed' : message}`);
+      const absent = isMissingModule(error);
+      if (absent) missing++;
+      skipped.push(`${name}: ${absent ? 'not installed' : message}`);
     }
   }
   const install = wanted ?? 'onnxruntime-node';
+  if (missing === candidates.length) {
+    throw new OptionalDependencyError(install, 'running ONNX models', undefined, {
+      detail: skipped.join('; '),
+      ...(install === 'onnxruntime-node' && {
+        alternative:
+          'or `npm install onnxruntime-web` where the native package cannot download its binaries at install time',
+      }),
+    });
+  }
+  // A runtime is installed but failed to load (e.g. a native binary for another platform).
   throw new ConfigError(`no ONNX runtime could be loaded (${skipped.join('; ')})`, {
     code: 'MLW_DEPENDENCY_MISSING',
-    hint:
-      install === 'onnxruntime-web'
-        ? 'run `npm install onnxruntime-web` in your project'
-        : 'run `npm install onnxruntime-node` in your project (or `npm install onnxruntime-web` where the native package cannot download its binaries at install time)',
+    hint: 'reinstall the runtime that failed to load, or pick another with the option `runtime` or MLWARDEN_ONNX_RUNTIME',
   });
 }

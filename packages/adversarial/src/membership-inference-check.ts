@@ -1,8 +1,8 @@
 import { defineCheck, type Json } from '@mlwarden/core';
 import { z } from 'zod';
 import {
+  attackRunSettings,
   commonAttackOptions,
-  constraintsOf,
   limitedModel,
   readRows,
   round,
@@ -85,16 +85,12 @@ export const membershipInferenceCheck = defineCheck({
     const model = limitedModel(ctx.inputs.model, options);
     const members = await readRows(ctx.inputs.dataset, options, ctx, options.maxRows);
     const nonMembers = await readRows(ctx.inputs.reference, options, ctx, options.maxRows);
-    const constraints = constraintsOf(options, members.features);
     const result = await membershipInference(model, members, nonMembers, {
       ...(options.attacks !== undefined && { attacks: options.attacks as MembershipAttack[] }),
       bootstrap: options.bootstrap,
       noiseSamples: options.noiseSamples,
       noiseScale: options.noiseScale,
-      ...(constraints !== undefined && { constraints }),
-      seed: ctx.seed,
-      signal: ctx.signal,
-      onProgress: (done, total, label) => ctx.progress(done, total, label),
+      ...attackRunSettings(ctx, options, members.features),
     });
     ctx.metric('members', result.members);
     ctx.metric('nonMembers', result.nonMembers);

@@ -3,7 +3,7 @@ import { featureBounds } from './_bounds.js';
 import {
   type AttackStop,
   type LabelledRows,
-  queryCounter,
+  queryUsage,
   stopOf,
   widthOfTarget,
 } from './_evasion-common.js';
@@ -89,7 +89,7 @@ export async function membershipInference(
       'membership inference needs bootstrap >= 1, 0 < level < 1, noiseSamples >= 1, noiseScale > 0',
     );
   }
-  const spent = queryCounter(target);
+  const usage = queryUsage(target);
   const signal = options.signal;
   const both = new Float32Array(members.x.length + nonMembers.x.length);
   both.set(members.x);
@@ -209,10 +209,7 @@ export async function membershipInference(
     level,
     bootstrap,
     seed,
-    queries: {
-      used: spent(),
-      ...(target.queries.budget !== undefined && { budget: target.queries.budget }),
-    },
+    queries: usage(),
     complete: stopped === undefined,
     ...(stopped !== undefined && { stopped }),
   };

@@ -1,8 +1,8 @@
 import { defineCheck, type Json } from '@mlwarden/core';
 import { z } from 'zod';
 import {
+  attackRunSettings,
   commonAttackOptions,
-  constraintsOf,
   limitedModel,
   readRows,
   round,
@@ -90,8 +90,9 @@ export const modelExtractionCheck = defineCheck({
   },
   async run(ctx) {
     const options = ctx.options;
-    const model = limitedModel(ctx.inputs.model, { ...options, label: options.label ?? '' });
+    // Extraction needs no labels: `label` only names a column to leave out of the features.
     const common = { ...options, label: options.label ?? '' };
+    const model = limitedModel(ctx.inputs.model, common);
     const data = await readRows(ctx.inputs.dataset, common, ctx, options.maxRows, false);
     const width = data.features.length;
     let pool = data.x;
@@ -111,7 +112,7 @@ export const modelExtractionCheck = defineCheck({
       evaluation = data.x.slice((data.n - holdout) * width);
       pool = data.x.slice(0, (data.n - holdout) * width);
     }
-    const constraints = constraintsOf(common, data.features);
+    const settings = attackRunSettings(ctx, common, data.features);
     const budgets = [...new Set([...options.budgets, options.maxQueries])].sort((a, b) => a - b);
     const curves: Record<string, Json> = {};
     let worst: { strategy: string; queries: number; fidelity: number } | undefined;
@@ -122,10 +123,7 @@ export const modelExtractionCheck = defineCheck({
         pool,
         evaluation,
         surrogate: { hiddenUnits: options.hiddenUnits, epochs: options.epochs },
-        ...(constraints !== undefined && { constraints }),
-        seed: ctx.seed,
-        signal: ctx.signal,
-        onProgress: (done, total, label) => ctx.progress(done, total, label),
+        ...settings,
       });
       curves[strategy] = result.curve.map((p) => ({
         queries: p.queries,

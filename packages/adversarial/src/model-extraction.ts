@@ -1,7 +1,7 @@
 import { ConfigError, type ModelTarget } from '@mlwarden/core';
 import * as tf from '@tensorflow/tfjs';
 import { featureBounds } from './_bounds.js';
-import { type AttackStop, queryCounter, stopOf, widthOfTarget } from './_evasion-common.js';
+import { type AttackStop, endRun, queryUsage, stopOf, widthOfTarget } from './_evasion-common.js';
 import { createRandom, type Random } from './_random.js';
 import type { TabularConstraints } from './tabular-constraints.js';
 import { initTfBackend } from './tf-backend.js';
@@ -206,7 +206,7 @@ export async function modelExtraction(
   both.set(pool);
   both.set(options.evaluation, pool.length);
   const { lo, hi } = featureBounds(options.constraints, both, width);
-  const spent = queryCounter(target);
+  const usage = queryUsage(target);
   const signal = options.signal;
   const result: ExtractionResult = {
     strategy,
@@ -218,17 +218,7 @@ export async function modelExtraction(
     queries: { used: 0 },
     complete: true,
   };
-  const finish = (stopped?: AttackStop) => {
-    result.queries = {
-      used: spent(),
-      ...(target.queries.budget !== undefined && { budget: target.queries.budget }),
-    };
-    if (stopped) {
-      result.complete = false;
-      result.stopped = stopped;
-    }
-    return result;
-  };
+  const finish = (stopped?: AttackStop) => endRun(result, usage, stopped);
 
   let reference: Int32Array;
   let classes = target.classes?.length ?? 0;

@@ -279,7 +279,9 @@ describe('createOnnxModelTarget', () => {
       await expect(attempt).resolves.toMatchObject({ runtime: 'onnxruntime-node' });
     } else {
       await expect(attempt).rejects.toMatchObject({
+        name: 'OptionalDependencyError',
         code: 'MLW_DEPENDENCY_MISSING',
+        packageName: 'onnxruntime-node',
         message: expect.stringMatching(/onnxruntime-node: not installed/),
         hint: expect.stringMatching(/npm install onnxruntime-node/),
       });

@@ -1,8 +1,8 @@
 import { defineCheck, type Json } from '@mlwarden/core';
 import { z } from 'zod';
 import {
+  attackRunSettings,
   commonAttackOptions,
-  constraintsOf,
   limitedModel,
   readRows,
   round,
@@ -98,7 +98,6 @@ export const robustnessEvasionCheck = defineCheck({
           : 'hsj'
         : (options.attack as EvasionAttack);
     const epsilons = [...new Set([...options.epsilons, options.epsilon])];
-    const constraints = constraintsOf(options, rows.features);
     const result = await runEvasion(model, rows, {
       attack,
       epsilons,
@@ -106,10 +105,7 @@ export const robustnessEvasionCheck = defineCheck({
       ...(options.iterations !== undefined && { iterations: options.iterations }),
       randomStart: options.randomStart,
       maxQueriesPerRow: options.maxQueriesPerRow,
-      seed: ctx.seed,
-      ...(constraints !== undefined && { constraints }),
-      signal: ctx.signal,
-      onProgress: (done, total, label) => ctx.progress(done, total, label),
+      ...attackRunSettings(ctx, options, rows.features),
     });
     const curve = result.curve.map((p) => ({
       epsilon: p.epsilon,

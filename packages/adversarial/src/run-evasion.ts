@@ -2,9 +2,10 @@ import { ConfigError, type ModelTarget } from '@mlwarden/core';
 import {
   type AttackOutcome,
   type AttackStop,
+  endRun,
   type LabelledRows,
   perturbationNorm,
-  queryCounter,
+  queryUsage,
   stopOf,
   widthOfTarget,
 } from './_evasion-common.js';
@@ -117,7 +118,7 @@ export async function runEvasion(
   const width = widthOfTarget(target);
   const seed = options.seed ?? 0;
   const epsilons = [...options.epsilons].sort((a, b) => a - b);
-  const spent = queryCounter(target);
+  const usage = queryUsage(target);
   const signal = options.signal;
   const result: EvasionResult = {
     attack: options.attack,
@@ -129,17 +130,7 @@ export async function runEvasion(
     queries: { used: 0 },
     complete: true,
   };
-  const finish = (stopped?: AttackStop): EvasionResult => {
-    result.queries = {
-      used: spent(),
-      ...(target.queries.budget !== undefined && { budget: target.queries.budget }),
-    };
-    if (stopped) {
-      result.complete = false;
-      result.stopped = stopped;
-    }
-    return result;
-  };
+  const finish = (stopped?: AttackStop) => endRun(result, usage, stopped);
 
   let clean: Int32Array;
   try {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { ConfigError } from '@mlwarden/core';
+import { ConfigError, isMissingModule } from '@mlwarden/core';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { speedUpWasmMatMul } from './_wasm-matmul.js';
@@ -39,10 +39,7 @@ async function tryBackend(name: TfBackendName): Promise<string | undefined> {
     return undefined;
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    const missing =
-      (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' ||
-      /Cannot find (module|package)|Could not resolve/.test(message ?? '');
-    return name === 'tensorflow' && missing
+    return name === 'tensorflow' && isMissingModule(error)
       ? '@tensorflow/tfjs-node is not installed'
       : (message ?? 'unknown error');
   }

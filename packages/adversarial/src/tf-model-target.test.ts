@@ -111,15 +111,22 @@ describe('createTfModelTarget', () => {
     }
   });
 
-  it('refuses weight paths that leave the model directory', async () => {
+  it('refuses weight paths that leave the model directory, missing files and oversized weights', async () => {
     const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
     json.weightsManifest[0].paths = ['../../etc/passwd'];
     await writeFile(join(dir, 'evil.json'), JSON.stringify(json));
     await expect(createTfModelTarget({ model: join(dir, 'evil.json') })).rejects.toThrow(
-      /points outside the model's directory/,
+      /weight shard "..\/..\/etc\/passwd" is not a file inside the model's folder/,
     );
     await expect(createTfModelTarget({ model: join(dir, 'missing.json') })).rejects.toMatchObject({
       code: 'MLW_INPUT_NOT_FOUND',
+    });
+
+    await expect(
+      createTfModelTarget({ model: join(dir, 'model.json'), maxWeightBytes: 10 }),
+    ).rejects.toMatchObject({
+      code: 'MLW_LIMIT_EXCEEDED',
+      hint: expect.stringContaining('option `maxWeightBytes`'),
     });
   });
 });

@@ -182,11 +182,9 @@ export async function createTfModelTarget(options: TfModelTargetOptions): Promis
   let artifacts: tf.io.ModelArtifacts | undefined;
   if (typeof options.model === 'string') {
     source = options.model;
-    const { format, handler } = await loadModelJson(
-      options.model,
-      options.maxWeightBytes ?? 512 * 1024 * 1024,
-    );
-    artifacts = await (handler.load as () => Promise<tf.io.ModelArtifacts>)();
+    const loaded = await loadModelJson(options.model, options.maxWeightBytes ?? 512 * 1024 * 1024);
+    const { format, handler } = loaded;
+    artifacts = loaded.artifacts;
     try {
       model =
         format === 'graph-model'

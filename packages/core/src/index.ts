@@ -84,6 +84,8 @@ export { ConfigError } from './errors/config-error.js';
 export { InputError } from './errors/input-error.js';
 export type { ErrorCode, MlwardenErrorOptions } from './errors/mlwarden-error.js';
 export { MlwardenError } from './errors/mlwarden-error.js';
+export type { OptionalDependencyErrorOptions } from './errors/optional-dependency-error.js';
+export { isMissingModule, OptionalDependencyError } from './errors/optional-dependency-error.js';
 export { UsageError } from './errors/usage-error.js';
 export type { Finding, FindingInput, Location, Suppression } from './finding.js';
 export { fingerprint } from './fingerprint.js';
@@ -102,6 +104,12 @@ export type {
 export { INPUT_KINDS, isInputKind } from './inputs.js';
 export type { Logger, LoggerOptions, LogLevel } from './logger.js';
 export { createLogger, silentLogger } from './logger.js';
+export type {
+  ReadTfjsModelOptions,
+  TfjsModelFiles,
+  TfjsWeightSpec,
+} from './models/read-tfjs-model.js';
+export { readTfjsModel } from './models/read-tfjs-model.js';
 export type { Adapter, Plugin } from './plugin.js';
 export { definePlugin, pluginProblems } from './plugin.js';
 export type { Baseline, Policy, SuppressionRule } from './policy.js';

@@ -1,11 +1,7 @@
+import { isMissingModule, OptionalDependencyError } from '@mlwarden/core';
 import type * as Tf from '@tensorflow/tfjs';
-import { OptionalDependencyError } from './optional-dependency-error.js';
 
 export type TfModule = typeof Tf;
-
-const isMissingModule = (error: unknown) =>
-  (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' ||
-  /Cannot find (module|package)/.test((error as Error).message ?? '');
 
 /**
  * Imports `@tensorflow/tfjs`, an optional peer dependency of `@mlwarden/checks`, on first use.

@@ -1,6 +1,7 @@
 import { defineCheck } from '@mlwarden/core';
 import { analyseRepresentations } from './_backdoor-representations.js';
 import { jsonNumber, MAX_LOCATION_ROWS, percent, pText } from './_format.js';
+import { labelOrSkip } from './_label-or-skip.js';
 import { backdoorOptions } from './backdoor-options.js';
 import { findTriggers } from './find-triggers.js';
 
@@ -56,12 +57,10 @@ export const backdoorCheck = defineCheck({
     const options = ctx.options;
     const dataset = ctx.inputs.dataset;
     const uri = dataset.source;
-    if (options.label === undefined) {
-      ctx.skip('no label column is configured (option `label`)');
-      return;
-    }
+    const label = labelOrSkip(ctx, options.label);
+    if (label === undefined) return;
     const search = await findTriggers(dataset, {
-      label: options.label,
+      label,
       ...(options.columns !== undefined && { columns: options.columns }),
       exclude: [...options.exclude, ...options.embeddings],
       minSupport: options.minSupport,
@@ -119,6 +118,6 @@ export const backdoorCheck = defineCheck({
       });
     }
     if (options.embeddings.length === 0 && options.model === undefined) return;
-    await analyseRepresentations(ctx, options.label);
+    await analyseRepresentations(ctx, label);
   },
 });

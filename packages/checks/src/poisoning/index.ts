@@ -1,3 +1,5 @@
+/** Moved to `@mlwarden/core`; re-exported here for code that imports it from `@mlwarden/checks`. */
+export { OptionalDependencyError } from '@mlwarden/core';
 export type { FeatureMatrix, ReadMatrixOptions } from './_feature-matrix.js';
 export { readFeatureMatrix } from './_feature-matrix.js';
 export type {
@@ -21,7 +23,6 @@ export type { LabelNoiseOptions } from './label-noise-options.js';
 export { labelNoiseOptions } from './label-noise-options.js';
 export type { LayerActivationOptions, LayerActivations } from './layer-activations.js';
 export { layerActivations } from './layer-activations.js';
-export { OptionalDependencyError } from './optional-dependency-error.js';
 export { outliersCheck } from './outliers-check.js';
 export type { OutliersOptions } from './outliers-options.js';
 export { outliersOptions } from './outliers-options.js';

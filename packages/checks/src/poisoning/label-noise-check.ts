@@ -1,6 +1,7 @@
 import { defineCheck, type Json } from '@mlwarden/core';
 import { readFeatureMatrix } from './_feature-matrix.js';
 import { jsonNumber, MAX_LOCATION_ROWS, percent, short } from './_format.js';
+import { labelOrSkip } from './_label-or-skip.js';
 import { findLabelIssues } from './find-label-issues.js';
 import { labelNoiseOptions } from './label-noise-options.js';
 
@@ -62,12 +63,10 @@ export const labelNoiseCheck = defineCheck({
     const options = ctx.options;
     const dataset = ctx.inputs.dataset;
     const uri = dataset.source;
-    if (options.label === undefined) {
-      ctx.skip('no label column is configured (option `label`)');
-      return;
-    }
+    const label = labelOrSkip(ctx, options.label);
+    if (label === undefined) return;
     const matrix = await readFeatureMatrix(dataset, {
-      label: options.label,
+      label,
       ...(options.features !== undefined && { features: options.features }),
       exclude: options.exclude,
       maxRows: options.maxRows,
@@ -98,8 +97,8 @@ export const labelNoiseCheck = defineCheck({
       ctx.report({
         rule: 'single-class',
         severity: 'medium',
-        message: `the label column "${options.label}" has ${classes.length === 0 ? 'no values' : `a single class ("${classes[0]}")`}, so label noise cannot be estimated`,
-        location: { uri, column: options.label },
+        message: `the label column "${label}" has ${classes.length === 0 ? 'no values' : `a single class ("${classes[0]}")`}, so label noise cannot be estimated`,
+        location: { uri, column: label },
       });
       return;
     }
@@ -181,8 +180,8 @@ export const labelNoiseCheck = defineCheck({
       ctx.report({
         rule: 'label-noise',
         severity: 'high',
-        message: `an estimated ${percent(result.overallNoiseRate)} of labels in "${options.label}" are wrong (per class: ${perClass}), above ${percent(options.maxNoiseRate)}; ${result.issues.length} rows flagged, e.g. ${examples}`,
-        location: { uri, column: options.label, rows },
+        message: `an estimated ${percent(result.overallNoiseRate)} of labels in "${label}" are wrong (per class: ${perClass}), above ${percent(options.maxNoiseRate)}; ${result.issues.length} rows flagged, e.g. ${examples}`,
+        location: { uri, column: label, rows },
         evidence,
         remediation:
           'Flipped labels are a cheap poisoning attack: review the flagged rows, trace their provenance, and relabel or drop them before training.',
@@ -192,7 +191,7 @@ export const labelNoiseCheck = defineCheck({
         rule: 'suspicious-labels',
         severity: 'info',
         message: `${result.issues.length} rows have labels that disagree with an out-of-fold model and their neighbourhood (estimated noise ${percent(result.overallNoiseRate)}, below ${percent(options.maxNoiseRate)}), e.g. ${examples}`,
-        location: { uri, column: options.label, rows },
+        location: { uri, column: label, rows },
         evidence,
       });
     }
@@ -214,7 +213,7 @@ export const labelNoiseCheck = defineCheck({
         message: `${groups.length} group${groups.length > 1 ? 's' : ''} of ${kind === 'exact' ? 'identical' : `nearly identical (within ${options.nearDuplicateTolerance} SD)`} rows carry different labels, e.g. rows ${first.rows.slice(0, 5).join(', ')} labelled ${first.labels.map((l) => `"${l}"`).join(' and ')}`,
         location: {
           uri,
-          column: options.label,
+          column: label,
           rows: examplesOf.flatMap((g) => g.rows).slice(0, MAX_LOCATION_ROWS),
         },
         evidence: { groups: groups.length, examples: examplesOf },

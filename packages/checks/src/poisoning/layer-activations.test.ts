@@ -1,11 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MlwardenError } from '@mlwarden/core';
+import {
+  OptionalDependencyError as CoreOptionalDependencyError,
+  MlwardenError,
+} from '@mlwarden/core';
 import { CheckTester } from '@mlwarden/core/testing';
 import * as tf from '@tensorflow/tfjs';
 import { makeVector, Table } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
+import { OptionalDependencyError } from '../index.js';
 import { createRandom } from '../stats/_random.js';
 import { asDataset, gaussian, matrixOf } from './_test-data.js';
 import { saveLayersModel } from './_test-layers-model.js';
@@ -136,6 +140,18 @@ describe('layerActivations', () => {
     ).rejects.toMatchObject({ code: 'MLW_INPUT_NOT_FOUND' });
   });
 
+  it('refuses a graph model, which has no named layers, and says how to export a Layers model', async () => {
+    const folder = mkdtempSync(join(dir, 'graph-'));
+    const path = join(folder, 'model.json');
+    writeFileSync(path, JSON.stringify({ modelTopology: { node: [] }, weightsManifest: [] }));
+    const { x, y } = data(10);
+    await expect(layerActivations(matrix(x, y), { path, layer: 'hidden' })).rejects.toMatchObject({
+      code: 'MLW_INPUT_INVALID',
+      message: `${path} is a TensorFlow.js graph model, which has no named layers`,
+      hint: expect.stringContaining('--output_format tfjs_layers_model'),
+    });
+  });
+
   it('says which npm package to install when @tensorflow/tfjs is missing', async () => {
     const { x, y } = data(10);
     const absent = '@tensorflow/tfjs-not-installed-anywhere';
@@ -145,6 +161,9 @@ describe('layerActivations', () => {
       importTf: () => import(absent),
     }).catch((e: unknown) => e);
     expect(MlwardenError.isInstance(error)).toBe(true);
+    // The class @mlwarden/checks has always exported is core's, so either import catches it.
+    expect(OptionalDependencyError).toBe(CoreOptionalDependencyError);
+    expect(error).toBeInstanceOf(OptionalDependencyError);
     expect(error).toMatchObject({
       name: 'OptionalDependencyError',
       code: 'MLW_DEPENDENCY_MISSING',

@@ -1,4 +1,4 @@
-import { InputError } from '../errors/input-error.js';
+import { OptionalDependencyError } from '../errors/optional-dependency-error.js';
 
 export type ArrowModule = typeof import('apache-arrow');
 
@@ -11,14 +11,7 @@ let loading: Promise<ArrowModule> | undefined;
 export function loadArrow(): Promise<ArrowModule> {
   loading ??= import('apache-arrow').catch((cause: unknown) => {
     loading = undefined;
-    throw new InputError(
-      'reading datasets needs the apache-arrow package, which is not installed',
-      {
-        code: 'MLW_DEPENDENCY_MISSING',
-        hint: 'npm install apache-arrow@">=17"',
-        cause,
-      },
-    );
+    throw new OptionalDependencyError('apache-arrow', 'reading datasets', cause, { range: '>=17' });
   });
   return loading;
 }

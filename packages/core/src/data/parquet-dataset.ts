@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import type { Data, DataType, Field, RecordBatch, Schema } from 'apache-arrow';
 import { InputError } from '../errors/input-error.js';
 import { MlwardenError } from '../errors/mlwarden-error.js';
+import { OptionalDependencyError } from '../errors/optional-dependency-error.js';
 import type { NumericArray } from './_arrow-shape.js';
 import { checkColumns } from './_batch-utils.js';
 import { type ArrowModule, loadArrow } from './_load-arrow.js';
@@ -59,14 +60,7 @@ async function loadDuckDB(source: string): Promise<DuckModule> {
     const name = '@duckdb/node-api';
     return (await import(name)) as DuckModule;
   } catch (cause) {
-    throw new InputError(
-      `reading Parquet (${source}) needs the @duckdb/node-api package, which is not installed`,
-      {
-        code: 'MLW_DEPENDENCY_MISSING',
-        cause,
-        hint: 'npm install @duckdb/node-api',
-      },
-    );
+    throw new OptionalDependencyError('@duckdb/node-api', `reading Parquet (${source})`, cause);
   }
 }
 

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'MLW_LIMIT_EXCEEDED'
   | 'MLW_NETWORK'
   | 'MLW_REMOTE'
+  | 'MLW_DEPENDENCY_MISSING'
   | (string & {});
 
 const BRAND = Symbol.for('mlwarden.error');
