@@ -8,8 +8,12 @@
  *
  * mlwarden runs in this process (best of >= 3 runs, wall clock; its CPU time is printed too, a steadier
  * figure when other jobs share the machine); each peer runs once in Python (peers.py bench).
+ *
+ * A second table is what a user sees who runs each tool once: a fresh process per scan, from start
+ * to exit (best of 3), the mlwarden CLI (when packages/cli is built) against the picklescan and
+ * ModelScan command lines. mlwarden then also pays for starting Node.js and compiling its code.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -135,3 +139,46 @@ console.log(
   `inputs: ${inputs}; mlwarden peak RSS ${mib(peakRss).toFixed(0)} MiB; load average (1, 5, 15 min) ${loadBefore} before, ${load()} after`,
 );
 console.log(lines.join('\n'));
+
+/** Best wall-clock seconds of 3 runs of a command in a fresh process (its exit code is ignored). */
+function oneShot(command: string, args: readonly string[]): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    const run = spawnSync(command, args, { cwd: tmpdir(), stdio: 'ignore', timeout: 600_000 });
+    if (run.error) throw run.error;
+    min = Math.min(min, (performance.now() - started) / 1000);
+  }
+  return min;
+}
+const cli = join(root, 'packages', 'cli', 'bin.js');
+const cliBuilt = existsSync(join(root, 'packages', 'cli', 'dist', 'main.js'));
+const peerBin = dirname(peersPy);
+type Command = readonly [label: string, command: string, args: (path: string) => string[]];
+const commands: Command[] = [
+  ...(cliBuilt
+    ? [
+        [
+          'mlwarden scan',
+          process.execPath,
+          (p: string) => [cli, 'scan', p, '--quiet'],
+        ] satisfies Command,
+      ]
+    : []),
+  ['picklescan -p', join(peerBin, 'picklescan'), (p: string) => ['-p', p]],
+  ['modelscan -p', join(peerBin, 'modelscan'), (p: string) => ['-p', p]],
+];
+const shots = [...larges, smallDir];
+const shotLines = [
+  `| one-shot (fresh process, start to exit) | ${shots.map((p) => `${p === smallDir ? `${smallNames.length} small files` : p.split('/').pop()}: seconds`).join(' | ')} |`,
+  `| --- | ${shots.map(() => '---:').join(' | ')} |`,
+];
+for (const [label, command, args] of commands) {
+  shotLines.push(
+    `| ${label} | ${shots.map((p) => oneShot(command, args(p)).toFixed(2)).join(' | ')} |`,
+  );
+}
+console.log(
+  cliBuilt ? '' : '\n(packages/cli is not built: run npm run build for the mlwarden CLI row)',
+);
+console.log(shotLines.join('\n'));

@@ -1,6 +1,7 @@
 import type { Severity } from '@mlwarden/core';
 import { normalisePath } from '../classify/classify-import.js';
-import { ByteReader } from '../io/_byte-reader.js';
+import { ByteReader, inMemory } from '../io/_byte-reader.js';
+import { quietBreak } from '../pickle/_quiet-break.js';
 import { describe, type ObjValue, type Value } from '../pickle/_values.js';
 import {
   type CallEvent,
@@ -330,6 +331,21 @@ class PickleScan {
   async run(): Promise<PickleScanResult> {
     const start = this.options.start ?? 0;
     const origin = this.options.origin ?? 0;
+    if (this.options.mode === 'trial' && start === 0) {
+      // Most trials (tensor bytes, short text members) break before doing anything: skipped.
+      const memory = inMemory(this.source.stream(0));
+      const l = this.ctx.limits;
+      const quiet =
+        memory &&
+        quietBreak(
+          memory.bytes,
+          Math.min(l.maxOpcodes, l.maxStackDepth, l.maxMemoEntries, l.maxPickleStreamBytes),
+        );
+      if (quiet !== undefined) {
+        if (quiet.askedPastEnd) memory?.onEnd?.();
+        return { committed: false, streams: 0, legacyTorch: false };
+      }
+    }
     const reader = ByteReader.fromStream(this.source.stream(start), origin + start);
     let trial = this.options.mode === 'trial';
     let streams = 0;

@@ -362,7 +362,8 @@ export class PickleMachine {
 
   private memoPut(index: number, offset: number, op: string): void {
     const v = this.top(offset, op);
-    const fresh = this.memo[index] === undefined;
+    // Reads past the end are checked first: V8 deoptimises element loads out of bounds.
+    const fresh = index >= this.memo.length || this.memo[index] === undefined;
     if (fresh && this.memoSize >= this.limits.maxMemoEntries) {
       throw new LimitError(`memo larger than ${this.limits.maxMemoEntries} entries`, offset);
     }
@@ -374,7 +375,7 @@ export class PickleMachine {
 
   private memoGet(index: number, offset: number, op: string): void {
     this.gets++;
-    const v = this.memo[index];
+    const v = index >= 0 && index < this.memo.length ? this.memo[index] : undefined;
     if (v === undefined) {
       this.invalid(
         offset,
