@@ -1,9 +1,10 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as Tf from '@tensorflow/tfjs';
+import type { TfModule } from './_tf.js';
 
 let patched = false;
 
 interface KernelArgs {
-  inputs: Record<string, tf.TensorInfo>;
+  inputs: Record<string, Tf.TensorInfo>;
   backend: { disposeData(dataId: unknown): void };
   attrs: Record<string, unknown>;
 }
@@ -14,15 +15,15 @@ interface KernelArgs {
  * so that a transposed operand is first transposed explicitly (a cheap copy) and then multiplied
  * plainly. The product is the same; only the order of work changes.
  */
-export function speedUpWasmMatMul(): void {
+export function speedUpWasmMatMul(tf: TfModule): void {
   if (patched) return;
   const original = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
   if (original === undefined || transpose === undefined) return;
   patched = true;
-  const run = original.kernelFunc as unknown as (args: KernelArgs) => tf.TensorInfo;
-  const runTranspose = transpose.kernelFunc as unknown as (args: KernelArgs) => tf.TensorInfo;
-  const swapLast = (x: tf.TensorInfo, backend: KernelArgs['backend']) => {
+  const run = original.kernelFunc as unknown as (args: KernelArgs) => Tf.TensorInfo;
+  const runTranspose = transpose.kernelFunc as unknown as (args: KernelArgs) => Tf.TensorInfo;
+  const swapLast = (x: Tf.TensorInfo, backend: KernelArgs['backend']) => {
     const rank = x.shape.length;
     const perm = Array.from({ length: rank }, (_, i) => i);
     perm[rank - 1] = rank - 2;
@@ -33,7 +34,7 @@ export function speedUpWasmMatMul(): void {
   tf.registerKernel({
     ...original,
     kernelFunc: ((args: KernelArgs) => {
-      const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+      const { a, b } = args.inputs as { a: Tf.TensorInfo; b: Tf.TensorInfo };
       const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
       if (!transposeA && !transposeB) return run(args);
       const ta = transposeA ? swapLast(a, args.backend) : a;
@@ -48,6 +49,6 @@ export function speedUpWasmMatMul(): void {
         if (ta !== a) args.backend.disposeData(ta.dataId);
         if (tb !== b) args.backend.disposeData(tb.dataId);
       }
-    }) as unknown as tf.KernelFunc,
+    }) as unknown as Tf.KernelFunc,
   });
 }

@@ -1,8 +1,9 @@
 import { ConfigError, type ModelTarget } from '@mlwarden/core';
-import * as tf from '@tensorflow/tfjs';
+import type * as Tf from '@tensorflow/tfjs';
 import { featureBounds } from './_bounds.js';
 import { type AttackStop, endRun, queryUsage, stopOf, widthOfTarget } from './_evasion-common.js';
 import { createRandom, type Random } from './_random.js';
+import { loadTf } from './_tf.js';
 import type { TabularConstraints } from './tabular-constraints.js';
 import { initTfBackend } from './tf-backend.js';
 
@@ -105,6 +106,7 @@ async function trainSurrogate(
   options: SurrogateOptions,
   random: Random,
 ) {
+  const tf = await loadTf();
   const standardise = standardiser(data.x, width);
   const n = data.x.length;
   const order = random.shuffle(Array.from({ length: n }, (_, i) => i));
@@ -135,7 +137,7 @@ async function trainSurrogate(
   );
   model.compile({
     optimizer: tf.train.adam(options.learningRate ?? 0.01),
-    loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
+    loss: (yTrue: Tf.Tensor, yPred: Tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
   });
   const xs = tf.tensor2d(standardise(x, n), [n, width]);
   const ys = tf.tensor2d(t, [n, classes]);
@@ -151,7 +153,7 @@ async function trainSurrogate(
   return {
     predict(rows: Float32Array, m: number): Int32Array {
       return tf.tidy(() => {
-        const z = model.predict(tf.tensor2d(standardise(rows, m), [m, width])) as tf.Tensor;
+        const z = model.predict(tf.tensor2d(standardise(rows, m), [m, width])) as Tf.Tensor;
         return Int32Array.from(z.argMax(1).dataSync());
       });
     },
@@ -160,8 +162,8 @@ async function trainSurrogate(
       return tf.tidy(() => {
         const input = tf.tensor2d(standardise(rows, m), [m, width]);
         const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat();
-        const g = tf.grad((v: tf.Tensor) =>
-          tf.sum(tf.mul(onehot, tf.logSoftmax(model.predict(v) as tf.Tensor))),
+        const g = tf.grad((v: Tf.Tensor) =>
+          tf.sum(tf.mul(onehot, tf.logSoftmax(model.predict(v) as Tf.Tensor))),
         )(input);
         return Float32Array.from(tf.sign(g).dataSync());
       });

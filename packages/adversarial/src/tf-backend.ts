@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConfigError, isMissingModule } from '@mlwarden/core';
-import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { loadTf, type TfModule } from './_tf.js';
 import { speedUpWasmMatMul } from './_wasm-matmul.js';
 
 /** `tensorflow` is the native backend of `@tensorflow/tfjs-node`. */
@@ -19,7 +18,7 @@ const ORDER: readonly TfBackendName[] = ['tensorflow', 'wasm', 'cpu'];
 let current: Promise<TfBackendInfo> | undefined;
 let currentKey = '';
 
-async function tryBackend(name: TfBackendName): Promise<string | undefined> {
+async function tryBackend(tf: TfModule, name: TfBackendName): Promise<string | undefined> {
   try {
     if (name === 'tensorflow') {
       // An optional peer: imported by a name the bundler and type checker do not resolve.
@@ -30,12 +29,14 @@ async function tryBackend(name: TfBackendName): Promise<string | undefined> {
       }
     }
     if (name === 'wasm') {
+      // Imported here, not at the top, so that loading this package does not load the backend.
+      const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
       const require = createRequire(import.meta.url);
       const root = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
       setWasmPaths(`${join(root, 'dist')}/`);
     }
     if (!(await tf.setBackend(name))) return `backend ${name} failed to initialise`;
-    if (name === 'wasm') speedUpWasmMatMul();
+    if (name === 'wasm') speedUpWasmMatMul(tf);
     return undefined;
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -64,9 +65,10 @@ export function initTfBackend(options: { prefer?: TfBackendName } = {}): Promise
   currentKey = key;
   const candidates = ORDER.slice(prefer === undefined ? 0 : ORDER.indexOf(prefer as TfBackendName));
   current = (async () => {
+    const tf = await loadTf();
     const skipped: string[] = [];
     for (const name of candidates) {
-      const problem = await tryBackend(name);
+      const problem = await tryBackend(tf, name);
       if (problem === undefined) return { name, skipped };
       skipped.push(`${name}: ${problem}`);
     }

@@ -1,13 +1,14 @@
 import { ConfigError, type FeatureSpec, InputError, type ModelTarget } from '@mlwarden/core';
-import * as tf from '@tensorflow/tfjs';
+import type * as Tf from '@tensorflow/tfjs';
 import { argmaxRow } from './_argmax.js';
 import { loadModelJson } from './_load-model-json.js';
+import { loadTf, type TfModule } from './_tf.js';
 import { MissingGradientError } from './missing-gradient-error.js';
 import { initTfBackend, type TfBackendInfo, type TfBackendName } from './tf-backend.js';
 
 export interface TfModelTargetOptions {
   /** Path of a TensorFlow.js `model.json` (Layers or Graph format), or a model already in memory. */
-  model: string | tf.LayersModel | tf.GraphModel;
+  model: string | Tf.LayersModel | Tf.GraphModel;
   /** Class names, in output order. */
   classes?: string[];
   /**
@@ -30,7 +31,7 @@ export interface TfModelTargetOptions {
 export interface TfModelTarget extends ModelTarget {
   readonly backend: TfBackendInfo;
   /** The TensorFlow.js model attacked. */
-  readonly model: tf.LayersModel | tf.GraphModel;
+  readonly model: Tf.LayersModel | Tf.GraphModel;
   /** `layers-model` (Keras-style layers) or `graph-model` (converted TensorFlow graph). */
   readonly format: 'layers-model' | 'graph-model';
   /** Values per row. */
@@ -43,57 +44,59 @@ export interface TfModelTarget extends ModelTarget {
   dispose(): void;
 }
 
-type Forward = (x: tf.Tensor) => tf.Tensor2D;
+type Forward = (x: Tf.Tensor) => Tf.Tensor2D;
 
-function isLayersModel(model: tf.LayersModel | tf.GraphModel): model is tf.LayersModel {
-  return 'layers' in model && Array.isArray((model as tf.LayersModel).layers);
+function isLayersModel(model: Tf.LayersModel | Tf.GraphModel): model is Tf.LayersModel {
+  return 'layers' in model && Array.isArray((model as Tf.LayersModel).layers);
 }
 
-function activationName(layer: tf.layers.Layer): string | undefined {
+function activationName(layer: Tf.layers.Layer): string | undefined {
   const activation = (layer as unknown as { activation?: { getClassName?: () => string } })
     .activation;
   return activation?.getClassName?.();
 }
 
 /** Logits of a Layers model whose last layer applies softmax, or undefined. */
-function logitsOfLayers(model: tf.LayersModel): Forward | undefined {
+function logitsOfLayers(tf: TfModule, model: Tf.LayersModel): Forward | undefined {
   const last = model.layers[model.layers.length - 1];
   if (last === undefined || activationName(last) !== 'softmax') return undefined;
   const before = last.input;
   if (Array.isArray(before)) return undefined;
   const trunk = tf.model({ inputs: model.inputs, outputs: before });
   const className = last.getClassName();
-  if (className === 'Activation') return (x) => trunk.apply(x) as tf.Tensor2D;
+  if (className === 'Activation') return (x) => trunk.apply(x) as Tf.Tensor2D;
   if (className !== 'Dense') return undefined;
   if (last.getWeights().length === 0) return undefined;
   return (x) => {
     // Read at call time, so a model trained after the target was made is seen as it is now.
     const [kernel, bias] = last.getWeights();
-    const h = trunk.apply(x) as tf.Tensor2D;
-    const z = tf.matMul(h, kernel as tf.Tensor2D);
-    return (bias === undefined ? z : tf.add(z, bias)) as tf.Tensor2D;
+    const h = trunk.apply(x) as Tf.Tensor2D;
+    const z = tf.matMul(h, kernel as Tf.Tensor2D);
+    return (bias === undefined ? z : tf.add(z, bias)) as Tf.Tensor2D;
   };
 }
 
 /** Cross-entropy of softmax(logits), with a gradient that stays exact for confident rows. */
-const crossEntropyFromLogits = tf.customGrad((...args) => {
-  const [logits, onehot, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-  const logp = tf.logSoftmax(logits);
-  const value = tf.neg(tf.sum(tf.mul(onehot, logp), 1));
-  // d loss / d logits = p - onehot. For the label, 1 - p_y is computed as the sum of the other
-  // probabilities, which float32 keeps even when p_y rounds to 1.
-  const p = tf.exp(logp);
-  const others = tf.mul(p, tf.sub(1, onehot));
-  const dz = tf.sub(others, tf.mul(onehot, tf.sum(others, 1, true)));
-  save([dz, onehot]);
-  return {
-    value,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [savedDz, savedOnehot] = saved as [tf.Tensor, tf.Tensor];
-      return [tf.mul(savedDz, tf.expandDims(dy, 1)), tf.zerosLike(savedOnehot)];
-    },
-  };
-});
+function crossEntropyFromLogitsIn(tf: TfModule) {
+  return tf.customGrad((...args) => {
+    const [logits, onehot, save] = args as [Tf.Tensor2D, Tf.Tensor2D, Tf.GradSaveFunc];
+    const logp = tf.logSoftmax(logits);
+    const value = tf.neg(tf.sum(tf.mul(onehot, logp), 1));
+    // d loss / d logits = p - onehot. For the label, 1 - p_y is computed as the sum of the other
+    // probabilities, which float32 keeps even when p_y rounds to 1.
+    const p = tf.exp(logp);
+    const others = tf.mul(p, tf.sub(1, onehot));
+    const dz = tf.sub(others, tf.mul(onehot, tf.sum(others, 1, true)));
+    save([dz, onehot]);
+    return {
+      value,
+      gradFunc: (dy: Tf.Tensor, saved: Tf.Tensor[]) => {
+        const [savedDz, savedOnehot] = saved as [Tf.Tensor, Tf.Tensor];
+        return [tf.mul(savedDz, tf.expandDims(dy, 1)), tf.zerosLike(savedOnehot)];
+      },
+    };
+  });
+}
 
 interface GraphNode {
   name: string;
@@ -102,21 +105,21 @@ interface GraphNode {
 }
 
 /** The GraphDef JSON of a graph model, when it can be read. */
-function graphNodes(model: tf.GraphModel, artifacts?: tf.io.ModelArtifacts): GraphNode[] {
+function graphNodes(model: Tf.GraphModel, artifacts?: Tf.io.ModelArtifacts): GraphNode[] {
   // GraphModel keeps the artifacts it was built from; they are not part of its typed API.
-  const source = artifacts ?? (model as unknown as { artifacts?: tf.io.ModelArtifacts }).artifacts;
+  const source = artifacts ?? (model as unknown as { artifacts?: Tf.io.ModelArtifacts }).artifacts;
   const topology = source?.modelTopology as { node?: unknown } | undefined;
   return Array.isArray(topology?.node) ? (topology.node as GraphNode[]) : [];
 }
 
 /** The graph node a signature output key or tensor name refers to. */
 function outputNodeName(
-  model: tf.GraphModel,
-  artifacts?: tf.io.ModelArtifacts,
+  model: Tf.GraphModel,
+  artifacts?: Tf.io.ModelArtifacts,
 ): string | undefined {
   const key = model.outputNodes[0];
   if (key === undefined) return undefined;
-  const source = artifacts ?? (model as unknown as { artifacts?: tf.io.ModelArtifacts }).artifacts;
+  const source = artifacts ?? (model as unknown as { artifacts?: Tf.io.ModelArtifacts }).artifacts;
   const signature = source?.signature as
     | { outputs?: Record<string, { name?: string }> }
     | undefined;
@@ -129,8 +132,8 @@ function outputNodeName(
  * by running the graph only up to `z`; undefined when the output is anything else.
  */
 function logitsOfGraph(
-  model: tf.GraphModel,
-  artifacts?: tf.io.ModelArtifacts,
+  model: Tf.GraphModel,
+  artifacts?: Tf.io.ModelArtifacts,
 ): Forward | undefined {
   const nodes = new Map(graphNodes(model, artifacts).map((node) => [node.name, node]));
   let node = nodes.get(outputNodeName(model, artifacts) ?? '');
@@ -139,14 +142,18 @@ function logitsOfGraph(
   }
   const before = node?.op === 'Softmax' ? node.input?.[0] : undefined;
   if (before === undefined || before.startsWith('^')) return undefined;
-  return (x) => model.execute(x, before) as tf.Tensor2D;
+  return (x) => model.execute(x, before) as Tf.Tensor2D;
 }
 
-function crossEntropyFromProbabilities(p: tf.Tensor2D, onehot: tf.Tensor2D): tf.Tensor {
+function crossEntropyFromProbabilities(
+  tf: TfModule,
+  p: Tf.Tensor2D,
+  onehot: Tf.Tensor2D,
+): Tf.Tensor {
   return tf.neg(tf.sum(tf.mul(onehot, tf.log(tf.maximum(p, 1e-30))), 1));
 }
 
-function perRowShape(model: tf.LayersModel | tf.GraphModel, source: string): number[] {
+function perRowShape(model: Tf.LayersModel | Tf.GraphModel, source: string): number[] {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new InputError(
       `${source} has ${model.inputs.length} inputs and ${model.outputs.length} outputs; a classifier target needs one of each`,
@@ -172,14 +179,15 @@ export async function createTfModelTarget(options: TfModelTargetOptions): Promis
   const backend = await initTfBackend(
     options.backend === undefined ? {} : { prefer: options.backend },
   );
+  const tf = await loadTf();
   const batchSize = options.batchSize ?? 256;
   if (!(Number.isInteger(batchSize) && batchSize > 0)) {
     throw new ConfigError(`batchSize must be a positive integer, got ${batchSize}`);
   }
-  let model: tf.LayersModel | tf.GraphModel;
+  let model: Tf.LayersModel | Tf.GraphModel;
   let owned = false;
   let source = 'in-memory TensorFlow.js model';
-  let artifacts: tf.io.ModelArtifacts | undefined;
+  let artifacts: Tf.io.ModelArtifacts | undefined;
   if (typeof options.model === 'string') {
     source = options.model;
     const loaded = await loadModelJson(options.model, options.maxWeightBytes ?? 512 * 1024 * 1024);
@@ -204,8 +212,8 @@ export async function createTfModelTarget(options: TfModelTargetOptions): Promis
   const format = isLayersModel(model) ? 'layers-model' : 'graph-model';
   const width = shape.reduce((a, b) => a * b, 1);
   const forwardRaw: Forward = isLayersModel(model)
-    ? (x) => (model as tf.LayersModel).apply(x) as tf.Tensor2D
-    : (x) => (model as tf.GraphModel).predict(x) as tf.Tensor2D;
+    ? (x) => (model as Tf.LayersModel).apply(x) as Tf.Tensor2D
+    : (x) => (model as Tf.GraphModel).predict(x) as Tf.Tensor2D;
   const toTensor = (x: Float32Array, n: number) => tf.tensor(x, [n, ...shape], 'float32');
 
   // Decide what the outputs are.
@@ -213,9 +221,9 @@ export async function createTfModelTarget(options: TfModelTargetOptions): Promis
   const mode = options.output ?? 'auto';
   if (mode === 'logits') logits = forwardRaw;
   else if (mode === 'auto') {
-    logits = isLayersModel(model) ? logitsOfLayers(model) : logitsOfGraph(model, artifacts);
+    logits = isLayersModel(model) ? logitsOfLayers(tf, model) : logitsOfGraph(model, artifacts);
   }
-  let probe: tf.Tensor;
+  let probe: Tf.Tensor;
   try {
     probe = tf.tidy(() => forwardRaw(tf.zeros([1, ...shape])));
   } catch (error) {
@@ -244,11 +252,12 @@ export async function createTfModelTarget(options: TfModelTargetOptions): Promis
   }
 
   const probabilities: Forward = logits ? (x) => tf.softmax((logits as Forward)(x)) : forwardRaw;
-  const lossOf = (x: tf.Tensor, labels: tf.Tensor1D): tf.Tensor => {
-    const onehot = tf.oneHot(labels, numClasses).toFloat() as tf.Tensor2D;
+  const crossEntropyFromLogits = crossEntropyFromLogitsIn(tf);
+  const lossOf = (x: Tf.Tensor, labels: Tf.Tensor1D): Tf.Tensor => {
+    const onehot = tf.oneHot(labels, numClasses).toFloat() as Tf.Tensor2D;
     return logits
       ? crossEntropyFromLogits(logits(x), onehot)
-      : crossEntropyFromProbabilities(forwardRaw(x), onehot);
+      : crossEntropyFromProbabilities(tf, forwardRaw(x), onehot);
   };
 
   let used = 0;
@@ -300,12 +309,12 @@ export async function createTfModelTarget(options: TfModelTargetOptions): Promis
       used += n;
       const out = new Float32Array(n * width);
       await inBatches(n, async (from, to) => {
-        let g: tf.Tensor;
+        let g: Tf.Tensor;
         try {
           g = tf.tidy(() => {
             const y = tf.tensor1d(labels.subarray(from, to), 'int32');
             const xs = toTensor(x.subarray(from * width, to * width), to - from);
-            return tf.grad((input: tf.Tensor) => tf.sum(lossOf(input, y)))(xs);
+            return tf.grad((input: Tf.Tensor) => tf.sum(lossOf(input, y)))(xs);
           });
         } catch (error) {
           const op = MissingGradientError.opOf(error);
