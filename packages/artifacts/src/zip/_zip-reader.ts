@@ -400,7 +400,8 @@ export async function readZipDirectory(
         member: e.name,
       });
     }
-    if (e.name.startsWith('/') || e.name.split(/[\\/]/).includes('..')) {
+    // A `..` component needs `..` in the name: most names are not split at all.
+    if (e.name.startsWith('/') || (e.name.includes('..') && e.name.split(/[\\/]/).includes('..'))) {
       anomalies.push({
         kind: 'path-traversal',
         message: `member name ${JSON.stringify(e.name)} escapes the archive`,
