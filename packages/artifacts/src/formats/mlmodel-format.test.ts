@@ -19,4 +19,21 @@ describe('MLmodel', () => {
     const result = await scanArtifactFile(memoryArtifactFile('MLmodel', Buffer.from(text)));
     expect(result.verdict).toBe('incomplete');
   });
+
+  it('keeps YAML warnings about the file (an unknown tag) out of the process warnings', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const text =
+        'flavors:\n  python_function:\n    loader_module: !secret-token mlflow.sklearn\n';
+      const result = await scanArtifactFile(memoryArtifactFile('MLmodel', Buffer.from(text)));
+      expect(result.files[0]?.formats).toContain('mlflow-mlmodel');
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((w) => w.message)).toEqual([]);
+  });
 });

@@ -43,7 +43,13 @@ export const mlmodelFormat: FormatHandler = {
     let doc: unknown;
     try {
       // A data-only parse: no custom tags are resolved, aliases are bounded (alias bombs).
-      doc = parseYaml(text, { maxAliasCount: 100, uniqueKeys: false, prettyErrors: false });
+      // Warnings (an unknown tag) stay out of the process's warnings: they would echo file content.
+      doc = parseYaml(text, {
+        maxAliasCount: 100,
+        uniqueKeys: false,
+        prettyErrors: false,
+        logLevel: 'error',
+      });
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
       unit.report({
