@@ -200,7 +200,7 @@ export const MAX_7Z_SEARCH_BYTES = 4 * 1024 * 1024;
  * of the 20 bytes after it matching the one stored (so random bytes, or the signature constant in
  * an extractor's own code, do not count).
  */
-export function isStartHeader(b: Uint8Array, at: number): boolean {
+function isStartHeader(b: Uint8Array, at: number): boolean {
   if (at < 0 || at + SIGNATURE_HEADER_BYTES > b.length || b[at + 6] !== 0) return false;
   for (let i = 0; i < SIGNATURE.length; i++) if (b[at + i] !== SIGNATURE[i]) return false;
   const stored =
@@ -222,7 +222,7 @@ export function findStartHeader(b: Uint8Array, from: number): number {
  * Heads of content whose extractors run a 7z archive appended to them: PE (`MZ`), ELF, Mach-O and
  * shell scripts (`#!`). Past the head, only these are searched for an archive.
  */
-export function isExecutableStub(head: Uint8Array): boolean {
+function isExecutableStub(head: Uint8Array): boolean {
   const b0 = head[0];
   const b1 = head[1];
   if ((b0 === 0x4d && b1 === 0x5a) || (b0 === 0x23 && b1 === 0x21)) return true;

@@ -41,12 +41,8 @@ export interface PickleScanOptions {
 }
 
 export interface PickleScanResult {
+  /** The content was taken for a pickle (always, outside trials): its findings were reported. */
   committed: boolean;
-  streams: number;
-  /** How the last stream ended. */
-  last?: StreamEnd;
-  /** The first stream was PyTorch's legacy magic number. */
-  legacyTorch: boolean;
 }
 
 const SUBIMPORTERS = new Set([
@@ -331,9 +327,10 @@ class PickleScan {
   async run(): Promise<PickleScanResult> {
     const start = this.options.start ?? 0;
     const origin = this.options.origin ?? 0;
+    const chunks = this.source.stream(start);
     if (this.options.mode === 'trial' && start === 0) {
       // Most trials (tensor bytes, short text members) break before doing anything: skipped.
-      const memory = inMemory(this.source.stream(0));
+      const memory = inMemory(chunks);
       const l = this.ctx.limits;
       const quiet =
         memory &&
@@ -343,14 +340,13 @@ class PickleScan {
         );
       if (quiet !== undefined) {
         if (quiet.askedPastEnd) memory?.onEnd?.();
-        return { committed: false, streams: 0, legacyTorch: false };
+        return { committed: false };
       }
     }
-    const reader = ByteReader.fromStream(this.source.stream(start), origin + start);
+    const reader = ByteReader.fromStream(chunks, origin + start);
     let trial = this.options.mode === 'trial';
     let streams = 0;
     let committed = false;
-    let last: StreamEnd | undefined;
     let legacyTorch = false;
     let expectPids = this.options.expectPersistentIds ?? this.unit.hints.persistentIds === true;
     for (;;) {
@@ -358,7 +354,6 @@ class PickleScan {
       const machine = this.machineFor(reader, sink);
       const end = await machine.runStream();
       if (end.kind === 'empty') break;
-      last = end;
       if (!sink.signal(end)) {
         // Not a pickle (or trailing data after the last one): pickle.load would fail before
         // importing anything, so nothing in it can run.
@@ -405,7 +400,7 @@ class PickleScan {
         offset: 0,
       });
     }
-    return { committed, streams, legacyTorch, ...(last !== undefined && { last }) };
+    return { committed };
   }
 
   /** Tries pickle magics just after a break: a second loader or a frame-honouring one may start there. */

@@ -18,9 +18,9 @@ const RISKY_OPS: Readonly<Record<string, string>> = {
 };
 
 /** Nodes (graph plus functions) walked per file before the scan stops as incomplete. */
-export const MAX_TF_NODES = 2_000_000;
+const MAX_TF_NODES = 2_000_000;
 /** Library functions walked per file before the scan stops as incomplete. */
-export const MAX_TF_FUNCTIONS = 200_000;
+const MAX_TF_FUNCTIONS = 200_000;
 /** Op names kept per finding. */
 const MAX_LISTED = 20;
 /** Places kept per op. */

@@ -287,13 +287,16 @@ async function readHeader(
   }
 }
 
+/** `ustar`, at offset 257 of a POSIX tar header. */
+const USTAR = [0x75, 0x73, 0x74, 0x61, 0x72];
+
 /**
  * Containers whose own handler scans a 7z stored in them as a member (zip, tar): a 7z found inside
  * is not also taken for one with data prepended.
  */
 function hasOwnMembers(head: Uint8Array): boolean {
   const zip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4;
-  const tar = Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar';
+  const tar = USTAR.every((b, i) => head[257 + i] === b);
   return zip || tar;
 }
 
