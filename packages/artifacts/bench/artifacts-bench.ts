@@ -6,8 +6,11 @@
  *   npm run bench -w @mlwarden/artifacts            # 320 MiB model, 2,000 small files
  *   MLWARDEN_BENCH_LARGE_MB=64 MLWARDEN_BENCH_SMALL=500 npm run bench -w @mlwarden/artifacts
  *
- * mlwarden runs in this process (best of >= 3 runs, wall clock; its CPU time is printed too, a steadier
- * figure when other jobs share the machine); each peer runs once in Python (peers.py bench).
+ * mlwarden is timed in one plain Node.js process (bench/in-process.mjs), built (`npm run bench`
+ * builds core and this package first: the code users install), best of >= 3 runs, wall clock; its
+ * CPU time is printed too, a steadier figure when other jobs share the machine. The small files are
+ * scanned twice: by `scanPaths` on one thread, and by a warm `createScanPool` (one thread per core;
+ * its CPU time counts every thread). Each peer runs once in Python (peers.py bench).
  *
  * A second table is what a user sees who runs each tool once: a fresh process per scan, from start
  * to exit (best of 3), the mlwarden CLI (when packages/cli is built) against the picklescan and
@@ -18,7 +21,6 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { scanFile, scanPaths } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
@@ -46,51 +48,38 @@ const smallNames = readdirSync(smallDir);
 const smallBytes = smallNames.reduce((n, f) => n + statSync(join(smallDir, f)).size, 0);
 const mib = (bytes: number) => bytes / 1024 ** 2;
 
-let peakRss = 0;
-const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-}, 20);
-
-/**
- * Best wall-clock seconds of at least 3 runs and at least half a second of runs (a scan of tens
- * of milliseconds is otherwise measured before the JIT has compiled it); the best CPU seconds of
- * the same runs are kept beside them.
- */
-const cpuSeconds: Record<string, number> = {};
-async function best(key: string, fn: () => Promise<unknown>): Promise<number> {
-  let min = Number.POSITIVE_INFINITY;
-  const until = performance.now() + 500;
-  for (let i = 0; i < 50 && (i < 3 || performance.now() < until); i++) {
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    await fn();
-    const used = process.cpuUsage(cpu);
-    min = Math.min(min, (performance.now() - started) / 1000);
-    cpuSeconds[key] = Math.min(cpuSeconds[key] ?? Infinity, (used.user + used.system) / 1e6);
-  }
-  return min;
-}
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(1))
     .join(' ');
 const loadBefore = load();
 
-const mustBeClean = (results: { path: string; verdict: string }[]) => {
-  const notClean = results.filter((r) => r.verdict !== 'clean');
-  if (notClean.length > 0) {
-    throw new Error(`benchmark inputs must be clean: ${notClean.map((r) => r.path).join(', ')}`);
-  }
+/** Best wall-clock and CPU seconds of one input, measured by bench/in-process.mjs. */
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+const measured = JSON.parse(
+  execFileSync(process.execPath, [join(here, 'in-process.mjs'), smallDir, ...larges], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).toString(),
+) as {
+  times: { small: Timing; pool: Timing; large: Record<string, Timing> };
+  threads: number;
+  peakRss: number;
 };
+const POOL = 'pool';
 const ours: Record<string, number> = {};
-// The small files first: measured after the 90 MiB pickle, they would run in the heap its memo
-// grew (hundreds of MiB for the collector to walk), which a scan of small files never has.
-mustBeClean(await scanPaths([smallDir]));
-ours[smallDir] = await best(smallDir, () => scanPaths([smallDir]));
-mustBeClean(await Promise.all(larges.map((f) => scanFile(f))));
-for (const f of larges) ours[f] = await best(f, () => scanFile(f));
-clearInterval(sampler);
-
+const cpuSeconds: Record<string, number> = {};
+for (const [key, t] of [
+  [smallDir, measured.times.small],
+  [POOL, measured.times.pool],
+  ...Object.entries(measured.times.large),
+] as const) {
+  ours[key] = t.wall;
+  cpuSeconds[key] = t.cpu;
+}
+const peakRss = measured.peakRss;
 const peersPy = join(venv('artifacts-peers'), 'bin', 'python');
 const peers = JSON.parse(
   execFileSync(peersPy, [join(here, 'peers.py'), 'bench', ...larges, smallDir], {
@@ -113,25 +102,37 @@ const columns = [
   },
 ];
 const cell = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
+const poolCells = (seconds: number) =>
+  columns.map((c) => (c.path === smallDir ? cell(c.rate(seconds)) : '-')).join(' | ');
 const lines = [
   `| tool | ${columns.map((c) => c.label).join(' | ')} |`,
   `| --- | ${columns.map(() => '---:').join(' | ')} |`,
   `| mlwarden | ${columns.map((c) => cell(c.rate(ours[c.path] as number))).join(' | ')} |`,
   `| mlwarden, by its CPU time | ${columns.map((c) => cell(c.rate(cpuSeconds[c.path] as number))).join(' | ')} |`,
+  `| mlwarden, pool of ${measured.threads} threads | ${poolCells(ours[POOL] as number)} |`,
+  `| mlwarden, pool, by its CPU time | ${poolCells(cpuSeconds[POOL] as number)} |`,
 ];
+/** A peer's rate with mlwarden's advantage (and the pool's, for the small files). */
+const peerCell = (
+  c: (typeof columns)[number],
+  peer: number,
+  ourSeconds: Record<string, number>,
+): string => {
+  const ratio = `mlwarden ${(peer / (ourSeconds[c.path] as number)).toFixed(1)}x`;
+  const pooledRatio =
+    c.path === smallDir ? `, pool ${(peer / (ourSeconds[POOL] as number)).toFixed(1)}x` : '';
+  return `${cell(c.rate(peer))} (${ratio}${pooledRatio})`;
+};
 for (const [tool, byPath] of Object.entries(peers)) {
   const cells = columns.map((c) => {
     const r = byPath[c.path];
     if (r === undefined) return '-';
-    const ratio = r.seconds / (ours[c.path] as number);
-    return `${cell(c.rate(r.seconds))} (mlwarden ${ratio.toFixed(1)}x)${r.error ? ` error: ${r.error}` : ''}`;
+    return `${peerCell(c, r.seconds, ours)}${r.error ? ` error: ${r.error}` : ''}`;
   });
   lines.push(`| ${tool} | ${cells.join(' | ')} |`);
   const cpuCells = columns.map((c) => {
     const r = byPath[c.path];
-    if (r === undefined) return '-';
-    const ratio = r.cpu / (cpuSeconds[c.path] as number);
-    return `${cell(c.rate(r.cpu))} (mlwarden ${ratio.toFixed(1)}x)`;
+    return r === undefined ? '-' : peerCell(c, r.cpu, cpuSeconds);
   });
   lines.push(`| ${tool}, by its CPU time | ${cpuCells.join(' | ')} |`);
 }

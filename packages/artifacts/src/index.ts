@@ -57,6 +57,8 @@ export { ScanContext } from './scan/scan-context.js';
 export type { ScanOptions } from './scan/scan-file.js';
 export { localArtifactFile, scanArtifactFile, scanFile } from './scan/scan-file.js';
 export { scanPaths } from './scan/scan-paths.js';
+export type { PoolScanOptions, ScanPool } from './scan/scan-pool.js';
+export { createScanPool } from './scan/scan-pool.js';
 export type {
   ArtifactFinding,
   ArtifactRule,

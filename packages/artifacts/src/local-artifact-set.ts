@@ -37,6 +37,88 @@ function escaping(path: string, target: string): LocalArtifactFile {
   };
 }
 
+/** A plain file found by the walk: where it is on disk and its path relative to the set's root. */
+export interface LocalEntry {
+  readonly local: string;
+  readonly rel: string;
+}
+
+/**
+ * The walk behind `localArtifactSet`, without a stat per file: plain files as entries (to stat and
+ * read where they are scanned, possibly on another thread), links that leave the directory as the
+ * files that report them.
+ */
+export async function* localEntries(
+  path: string,
+  signal?: AbortSignal,
+): AsyncGenerator<LocalEntry | LocalArtifactFile> {
+  let root: string;
+  try {
+    root = await realpath(path);
+  } catch (cause) {
+    throw new InputError(`artifact path ${path} does not exist or cannot be read`, {
+      code: 'MLW_INPUT_NOT_FOUND',
+      cause,
+      hint: 'check the path given to mlwarden scan or inputs.artifacts',
+    });
+  }
+  const top = await stat(root);
+  if (top.isFile()) {
+    yield { local: root, rel: path.split(sep).pop() ?? path };
+    return;
+  }
+  const seen = new Set<string>([root]);
+  /** `relDir`: `dir` relative to the root, `/`-separated ('' for the root itself). */
+  const walk = async function* (
+    dir: string,
+    relDir: string,
+  ): AsyncGenerator<LocalEntry | LocalArtifactFile> {
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    for (const entry of entries) {
+      if (signal?.aborted) return;
+      const full = join(dir, entry.name);
+      // A directory entry's name is one path component: no `relative` per file.
+      const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
+      // Plain files need no lstat: the directory entry already says what they are.
+      if (entry.isFile()) {
+        yield { local: full, rel };
+        continue;
+      }
+      const info = await lstat(full);
+      let real = full;
+      if (info.isSymbolicLink()) {
+        try {
+          real = await realpath(full);
+        } catch {
+          yield escaping(rel, '(a missing target)');
+          continue;
+        }
+        if (!inside(root, real)) {
+          yield escaping(rel, real);
+          continue;
+        }
+      }
+      const target = info.isSymbolicLink() ? await stat(real) : info;
+      if (target.isDirectory()) {
+        if (seen.has(real)) continue;
+        seen.add(real);
+        const next = real === full ? full : real;
+        yield* walk(next, next === full ? rel : relative(root, next).split(sep).join('/'));
+      } else if (target.isFile()) {
+        yield { local: real, rel };
+      }
+    }
+  };
+  yield* walk(root, '');
+}
+
+/** True for an entry of `localEntries` that is a plain file to read. */
+export function isLocalEntry(item: LocalEntry | LocalArtifactFile): item is LocalEntry {
+  return 'local' in item;
+}
+
 /**
  * The files under a local directory (or a single file), depth first in name order. Symlinks are
  * followed only while they stay inside the directory; one that leads out is listed with
@@ -46,66 +128,9 @@ export function localArtifactSet(path: string): ArtifactSet {
   return {
     source: path,
     async *files(options) {
-      let root: string;
-      try {
-        root = await realpath(path);
-      } catch (cause) {
-        throw new InputError(`artifact path ${path} does not exist or cannot be read`, {
-          code: 'MLW_INPUT_NOT_FOUND',
-          cause,
-          hint: 'check the path given to mlwarden scan or inputs.artifacts',
-        });
+      for await (const item of localEntries(path, options?.signal)) {
+        yield isLocalEntry(item) ? await localArtifactFile(item.local, item.rel) : item;
       }
-      const top = await stat(root);
-      if (top.isFile()) {
-        yield await localArtifactFile(root, path.split(sep).pop() ?? path);
-        return;
-      }
-      const seen = new Set<string>([root]);
-      /** `relDir`: `dir` relative to the root, `/`-separated ('' for the root itself). */
-      const walk = async function* (
-        dir: string,
-        relDir: string,
-      ): AsyncGenerator<LocalArtifactFile> {
-        const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
-          a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-        );
-        for (const entry of entries) {
-          if (options?.signal?.aborted) return;
-          const full = join(dir, entry.name);
-          // A directory entry's name is one path component: no `relative` per file.
-          const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
-          // Plain files need no lstat: the directory entry already says what they are.
-          if (entry.isFile()) {
-            yield await localArtifactFile(full, rel);
-            continue;
-          }
-          const info = await lstat(full);
-          let real = full;
-          if (info.isSymbolicLink()) {
-            try {
-              real = await realpath(full);
-            } catch {
-              yield escaping(rel, '(a missing target)');
-              continue;
-            }
-            if (!inside(root, real)) {
-              yield escaping(rel, real);
-              continue;
-            }
-          }
-          const target = info.isSymbolicLink() ? await stat(real) : info;
-          if (target.isDirectory()) {
-            if (seen.has(real)) continue;
-            seen.add(real);
-            const next = real === full ? full : real;
-            yield* walk(next, next === full ? rel : relative(root, next).split(sep).join('/'));
-          } else if (target.isFile()) {
-            yield await localArtifactFile(real, rel);
-          }
-        }
-      };
-      yield* walk(root, '');
     },
   };
 }

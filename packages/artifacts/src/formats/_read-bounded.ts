@@ -24,10 +24,12 @@ export function firstNonSpace(bytes: Uint8Array, from = 0): number {
   return -1;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 /** UTF-8 text, or undefined when the bytes are not valid UTF-8. */
 export function utf8(bytes: Uint8Array): string | undefined {
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    return strictUtf8.decode(bytes);
   } catch {
     return undefined;
   }

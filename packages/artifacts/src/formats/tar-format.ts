@@ -5,10 +5,33 @@ import type { FormatHandler } from './format-handler.js';
 const BLOCK = 512;
 const LEGACY_TORCH_MEMBERS = ['sys_info', 'pickle', 'storages'];
 
+const utf8Text = new TextDecoder('utf-8');
+
 function field(b: Uint8Array, at: number, len: number): string {
   const s = b.subarray(at, at + len);
   const end = s.indexOf(0);
-  return new TextDecoder('utf-8').decode(end < 0 ? s : s.subarray(0, end));
+  return utf8Text.decode(end < 0 ? s : s.subarray(0, end));
+}
+
+const isAsciiSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+
+/**
+ * An octal field of ASCII digits between optional spaces, ended by NUL or the field's end, read
+ * without decoding it; undefined when the field is anything else (then `octal` decodes it).
+ */
+function asciiOctal(b: Uint8Array, at: number, len: number): number | undefined {
+  let i = at;
+  const end = at + len;
+  while (i < end && isAsciiSpace(b[i] as number)) i++;
+  let v = 0;
+  for (; i < end; i++) {
+    const c = b[i] as number;
+    if (c < 0x30 || c > 0x37) break;
+    v = v * 8 + (c - 0x30);
+  }
+  while (i < end && isAsciiSpace(b[i] as number)) i++;
+  // Spaces only count as 0, as in the decoded path.
+  return i === end || b[i] === 0 ? v : undefined;
 }
 
 function octal(b: Uint8Array, at: number, len: number): number | undefined {
@@ -18,6 +41,8 @@ function octal(b: Uint8Array, at: number, len: number): number | undefined {
     for (let i = 1; i < len; i++) v = v * 256 + (b[at + i] as number);
     return v;
   }
+  const fast = asciiOctal(b, at, len);
+  if (fast !== undefined) return fast;
   const s = field(b, at, len).trim();
   if (s === '') return 0;
   return /^[0-7]+$/.test(s) ? Number.parseInt(s, 8) : undefined;
@@ -33,7 +58,7 @@ function checksumOk(h: Uint8Array): boolean {
 
 /** Reads `path=` from a pax extended header. */
 function paxPath(data: Uint8Array): string | undefined {
-  const text = new TextDecoder('utf-8').decode(data);
+  const text = utf8Text.decode(data);
   const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(text);
   return m?.[1];
 }

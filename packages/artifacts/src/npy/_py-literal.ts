@@ -16,7 +16,11 @@ class LiteralError extends Error {}
 export function parsePyLiteral(text: string, maxDepth = 32): PyLiteral {
   let i = 0;
   const ws = () => {
-    while (i < text.length && /\s/.test(text[i] as string)) i++;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      // ASCII answered directly; other characters by the regex (Unicode spaces count too).
+      if (c < 0x80 ? c !== 0x20 && (c < 0x09 || c > 0x0d) : !/\s/.test(text[i] as string)) break;
+    }
   };
   const value = (depth: number): PyLiteral => {
     if (depth > maxDepth) throw new LiteralError('nested too deeply');

@@ -68,9 +68,8 @@ export async function scanArtifactFile(
       { deep: options.deep === true },
     );
     try {
-      const local = localPaths.get(file);
-      if (local !== undefined) {
-        await withLocalReader(local, async (read) => {
+      if (file instanceof LocalFile) {
+        await withLocalReader(file, async (read) => {
           await ctx.scan(await sourceFromReader(basename(file.path), file.size, read), unit, 0);
         });
       } else {
@@ -106,10 +105,7 @@ export async function scanArtifactFile(
  * needed: for small files the open/read/close round trips through the thread pool cost more than
  * scanning them, and a few hundred KiB from the page cache block the event loop for microseconds.
  */
-const WHOLE_FILE_BYTES = 256 * 1024;
-
-/** Local files by ArtifactFile: a scan keeps one handle open instead of one per read. */
-const localPaths = new WeakMap<ArtifactFile, { path: string; size: number }>();
+export const WHOLE_FILE_BYTES = 256 * 1024;
 
 async function readInto(
   handle: FileHandle,
@@ -154,20 +150,20 @@ function readWhole(path: string, size: number): Uint8Array {
  * one synchronous read, larger ones through one handle opened on first use.
  */
 async function withLocalReader<T>(
-  local: { path: string; size: number },
+  local: LocalFile,
   body: (read: (start: number, end: number) => Promise<Uint8Array>) => Promise<T>,
 ): Promise<T> {
   if (local.size <= WHOLE_FILE_BYTES) {
     let whole: Uint8Array | undefined;
     return body(async (start, end) => {
-      whole ??= readWhole(local.path, local.size);
+      whole ??= local.takeAhead() ?? readWhole(local.localPath, local.size);
       return whole.subarray(Math.max(0, start), Math.max(0, Math.min(end, whole.length)));
     });
   }
   let handle: Promise<FileHandle> | undefined;
   try {
     return await body(async (start, end) => {
-      handle ??= open(local.path, 'r');
+      handle ??= open(local.localPath, 'r');
       return readInto(await handle, local.size, start, end);
     });
   } finally {
@@ -175,31 +171,70 @@ async function withLocalReader<T>(
   }
 }
 
+/**
+ * An ArtifactFile over a local file, read with positioned reads (never buffered whole). A class, so
+ * a scan recognises it and keeps one handle open (or reads a small file once) for all its reads.
+ */
+class LocalFile implements ArtifactFile {
+  constructor(
+    /** Where the file is on disk. */
+    readonly localPath: string,
+    readonly path: string,
+    readonly size: number,
+  ) {}
+
+  /** The whole content when read ahead (`readAhead`), until a scan takes it. */
+  #ahead: Uint8Array | undefined;
+
+  /** Reads the whole file now; if that fails, the scan reads it (and reports why it cannot). */
+  readAhead(): void {
+    try {
+      this.#ahead = readWhole(this.localPath, this.size);
+    } catch {
+      this.#ahead = undefined;
+    }
+  }
+
+  /** The content read ahead, once. */
+  takeAhead(): Uint8Array | undefined {
+    const ahead = this.#ahead;
+    this.#ahead = undefined;
+    return ahead;
+  }
+
+  // Own properties, not methods: a copy made with `{ ...file }` keeps them (and is no LocalFile).
+  readonly read = async (start = 0, end = this.size): Promise<Uint8Array> => {
+    const handle = await open(this.localPath, 'r');
+    try {
+      return await readInto(handle, this.size, start, end);
+    } finally {
+      await handle.close();
+    }
+  };
+
+  readonly stream = (options?: { signal?: AbortSignal }): AsyncIterable<Uint8Array> =>
+    createReadStream(this.localPath, {
+      highWaterMark: 1024 * 1024,
+      ...(options?.signal !== undefined && { signal: options.signal }),
+    }) as AsyncIterable<Uint8Array>;
+}
+
 /** An ArtifactFile over a local file, read with positioned reads (never buffered whole). */
 export async function localArtifactFile(path: string, relativePath = path): Promise<ArtifactFile> {
   // Synchronous: a stat answers from the inode cache in microseconds, far less than a round trip
   // through the thread pool, which dominated scans of many small files.
-  const info = statSync(path);
-  const size = info.size;
-  const file: ArtifactFile = {
-    path: relativePath,
-    size,
-    read: async (start = 0, end = size) => {
-      const handle = await open(path, 'r');
-      try {
-        return await readInto(handle, size, start, end);
-      } finally {
-        await handle.close();
-      }
-    },
-    stream: (options) =>
-      createReadStream(path, {
-        highWaterMark: 1024 * 1024,
-        ...(options?.signal !== undefined && { signal: options.signal }),
-      }) as AsyncIterable<Uint8Array>,
-  };
-  localPaths.set(file, { path, size });
-  return file;
+  return new LocalFile(path, relativePath, statSync(path).size);
+}
+
+/**
+ * Reads the local files among `files` that a scan reads whole, one after another, before they are
+ * scanned: reads in a row cost less than reads between scans. A file that cannot be read now is
+ * left for its scan to read (and report).
+ */
+export function readAhead(files: readonly ArtifactFile[]): void {
+  for (const file of files) {
+    if (file instanceof LocalFile && file.size <= WHOLE_FILE_BYTES) file.readAhead();
+  }
 }
 
 /** Scans one local file. */
