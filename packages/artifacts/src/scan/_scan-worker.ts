@@ -5,8 +5,9 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { workerErrorMessage } from '@mlwarden/core';
+import { scanFiles } from './_scan-files.js';
+import { SmallFileLane } from './_small-file-lane.js';
 import { localArtifactFile, readAhead } from './scan-file.js';
-import { SmallFileLane, scanFiles } from './scan-files.js';
 import type { ScanChunk, ScanRequest, ScanWorkerReply } from './scan-pool.js';
 
 const port = parentPort;

@@ -1,7 +1,7 @@
 import type { ArtifactFile } from '@mlwarden/core';
 import { localArtifactSet } from '../local-artifact-set.js';
+import { DEFAULT_CONCURRENCY, scanFiles } from './_scan-files.js';
 import type { ScanOptions } from './scan-file.js';
-import { DEFAULT_CONCURRENCY, scanFiles } from './scan-files.js';
 import type { ScanResult } from './scan-result.js';
 
 /**

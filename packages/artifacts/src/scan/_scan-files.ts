@@ -1,28 +1,10 @@
 import type { ArtifactFile } from '@mlwarden/core';
+import { SmallFileLane } from './_small-file-lane.js';
 import { type ScanOptions, scanArtifactFile, WHOLE_FILE_BYTES } from './scan-file.js';
 import type { ScanResult } from './scan-result.js';
 
 /** Files scanned at once by default: overlaps the reads of large files with parsing. */
 export const DEFAULT_CONCURRENCY = 4;
-
-/** Runs scans one after another: those of small files, which wait on no I/O. */
-export class SmallFileLane {
-  #last: Promise<void> = Promise.resolve();
-
-  async run<T>(scan: () => Promise<T>): Promise<T> {
-    const before = this.#last;
-    let done = (): void => {};
-    this.#last = new Promise<void>((resolve) => {
-      done = resolve;
-    });
-    await before;
-    try {
-      return await scan();
-    } finally {
-      done();
-    }
-  }
-}
 
 /**
  * Scans files as an iterator yields them, one result per file, in order. Up to `limit` files are
