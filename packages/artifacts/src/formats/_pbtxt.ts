@@ -6,6 +6,8 @@
  * built but what the visitor keeps; strings are decoded only when the visitor asks, and only up
  * to the length it asks for.
  */
+
+import { isAsciiSpace } from './_ascii-space.js';
 import { PbError } from './_protobuf.js';
 
 /** A scalar field's value: one word, or one or more adjacent quoted strings. */
@@ -53,11 +55,6 @@ interface Token {
 class OutOfBytes extends Error {}
 
 const PUNCT = new Set([0x7b, 0x7d, 0x3c, 0x3e, 0x5b, 0x5d, 0x3a, 0x2c, 0x3b]); // { } < > [ ] : , ;
-/** Space, tab, line feed, vertical tab, form feed, carriage return. */
-function isSpace(b: number): boolean {
-  return b === 0x20 || (b >= 0x09 && b <= 0x0d);
-}
-
 function isWordByte(b: number): boolean {
   return (
     (b >= 0x30 && b <= 0x39) ||
@@ -195,7 +192,7 @@ class Lexer {
     const b = this.b;
     let i = this.pos;
     for (;;) {
-      while (i < b.length && isSpace(b[i] as number)) i++;
+      while (i < b.length && isAsciiSpace(b[i] as number)) i++;
       if (i < b.length && b[i] === 0x23) {
         while (i < b.length && b[i] !== 0x0a) i++;
         continue;

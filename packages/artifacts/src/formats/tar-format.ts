@@ -1,5 +1,6 @@
 import type { ScanUnit } from '../scan/scan-unit.js';
 import { sourceFromReader } from '../scan/source.js';
+import { isAsciiSpace } from './_ascii-space.js';
 import type { FormatHandler } from './format-handler.js';
 
 const BLOCK = 512;
@@ -12,8 +13,6 @@ function field(b: Uint8Array, at: number, len: number): string {
   const end = s.indexOf(0);
   return utf8Text.decode(end < 0 ? s : s.subarray(0, end));
 }
-
-const isAsciiSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 
 /**
  * An octal field of ASCII digits between optional spaces, ended by NUL or the field's end, read

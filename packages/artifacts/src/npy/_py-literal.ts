@@ -1,3 +1,5 @@
+import { isAsciiSpace } from '../formats/_ascii-space.js';
+
 /** A Python literal as found in `.npy` headers: dict, tuple, list, str, int, float, bool, None. */
 export type PyLiteral =
   | string
@@ -19,7 +21,7 @@ export function parsePyLiteral(text: string, maxDepth = 32): PyLiteral {
     for (; i < text.length; i++) {
       const c = text.charCodeAt(i);
       // ASCII answered directly; other characters by the regex (Unicode spaces count too).
-      if (c < 0x80 ? c !== 0x20 && (c < 0x09 || c > 0x0d) : !/\s/.test(text[i] as string)) break;
+      if (c < 0x80 ? !isAsciiSpace(c) : !/\s/.test(text[i] as string)) break;
     }
   };
   const value = (depth: number): PyLiteral => {

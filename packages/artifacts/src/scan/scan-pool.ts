@@ -123,6 +123,16 @@ export async function createScanPool(options: { threads?: number } = {}): Promis
   }
   for (const t of threads) t.worker.unref();
 
+  /** The thread holding the fewest chunks, if one can take another. */
+  const free = (): PoolThread | undefined => {
+    let best: PoolThread | undefined;
+    for (const t of threads) {
+      if (t.inflight < CHUNKS_PER_THREAD && (best === undefined || t.inflight < best.inflight))
+        best = t;
+    }
+    return best;
+  };
+
   let nextId = 0;
   const send = (thread: PoolThread, chunk: Omit<ScanChunk, 'type' | 'id'>) =>
     new Promise<{ results: ScanResult[]; ms: number }>((resolve, reject) => {
@@ -154,14 +164,6 @@ export async function createScanPool(options: { threads?: number } = {}): Promis
       return Math.max(1, Math.min(CHUNK_FILES, Math.round(CHUNK_MS / Math.max(perFile, 1e-3))));
     };
     const dispatch = async (indexes: number[], files: [string, string][]): Promise<void> => {
-      const free = (): PoolThread | undefined => {
-        let best: PoolThread | undefined;
-        for (const t of threads) {
-          if (t.inflight < CHUNKS_PER_THREAD && (best === undefined || t.inflight < best.inflight))
-            best = t;
-        }
-        return best;
-      };
       let thread = free();
       while (thread === undefined) {
         await Promise.race(inflight);
